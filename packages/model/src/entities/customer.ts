@@ -1,0 +1,46 @@
+import { defineEntity } from '../entity.ts';
+import { f } from '../field.ts';
+import {
+  customerCategories,
+  customerSources,
+  educationLevels,
+  genders,
+  incomeBands,
+  maritalStatuses,
+  provinces,
+} from '../enums/common.ts';
+
+export const customer = defineEntity({
+  name: 'customer',
+  plural: 'customers',
+  label: { zh: '客户信息', en: 'Customers' },
+  group: 'customers',
+  codePrefix: 'CUS',
+  titleField: 'name',
+  hasSortIndex: true,
+  scope: { org: 'orgId', owner: { field: 'ownerId', actorKey: 'salespersonId' } },
+  duplicateCheck: ['idNumber', 'phone'],
+  fields: {
+    name: f.text({ zh: '姓名', en: 'Name' }, { required: true, max: 50, list: true, filter: true, search: true, sortable: true }),
+    category: f.enum({ zh: '客户类别', en: 'Category' }, customerCategories, { required: true, defaultValue: 'individual', list: true, filter: true }),
+    gender: f.enum({ zh: '性别', en: 'Gender' }, genders, { list: true, filter: true }),
+    birthDate: f.date({ zh: '出生日期', en: 'Birth date' }, { list: true, sortable: true, filter: true }),
+    idNumber: f.idCard({ zh: '身份证号', en: 'ID number' }, { pii: true, unique: true, list: true, search: true }),
+    phone: f.phone({ zh: '手机号码', en: 'Mobile' }, { pii: true, list: true, search: true }),
+    province: f.enum({ zh: '省份', en: 'Province' }, provinces, { list: true, filter: true }),
+    city: f.text({ zh: '城市', en: 'City' }, { max: 50, list: true, filter: true }),
+    homeAddress: f.text({ zh: '家庭住址', en: 'Home address' }, { pii: true, max: 200, wide: true }),
+    postcode: f.text({ zh: '邮编', en: 'Postcode' }, { max: 6 }),
+    occupation: f.text({ zh: '职业', en: 'Occupation' }, { max: 50, filter: true }),
+    employer: f.text({ zh: '工作单位', en: 'Employer' }, { max: 100 }),
+    position: f.text({ zh: '职位', en: 'Position' }, { max: 50 }),
+    education: f.enum({ zh: '学历', en: 'Education' }, educationLevels, { filter: true }),
+    maritalStatus: f.enum({ zh: '婚姻状况', en: 'Marital status' }, maritalStatuses, { filter: true }),
+    incomeBand: f.enum({ zh: '年收入', en: 'Annual income' }, incomeBands, { filter: true }),
+    healthStatus: f.textarea({ zh: '健康状况', en: 'Health status' }, { pii: true, max: 500 }),
+    source: f.enum({ zh: '客户来源', en: 'Source' }, customerSources, { list: true, filter: true }),
+    ownerId: f.ref({ zh: '归属业务员', en: 'Owner' }, 'salesperson', { list: true, filter: true }),
+    orgId: f.ref({ zh: '所属机构', en: 'Organisation' }, 'organisation', { required: true, list: true, filter: true }),
+    remarks: f.textarea({ zh: '备注', en: 'Remarks' }, { max: 1000 }),
+  },
+});

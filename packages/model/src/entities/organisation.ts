@@ -1,0 +1,30 @@
+import { defineEntity } from '../entity.ts';
+import { f } from '../field.ts';
+import { orgTypes } from '../enums/common.ts';
+
+export const organisation = defineEntity({
+  name: 'organisation',
+  plural: 'organisations',
+  label: { zh: '组织机构', en: 'Organisations' },
+  group: 'org',
+  codePrefix: 'ORG',
+  titleField: 'name',
+  hasSortIndex: true,
+  scope: { org: 'id' },
+  fields: {
+    name: f.text({ zh: '机构名称', en: 'Name' }, { required: true, list: true, filter: true, search: true, sortable: true }),
+    orgCode: f.text({ zh: '机构代码', en: 'Org code' }, { required: true, unique: true, max: 32, list: true, filter: true, search: true }),
+    type: f.enum({ zh: '机构类型', en: 'Type' }, orgTypes, { required: true, list: true, filter: true }),
+    level: f.int({ zh: '层级', en: 'Level' }, { readOnly: true, list: true, sortable: true }),
+    parentId: f.ref({ zh: '上级机构', en: 'Parent' }, 'organisation', { list: true, filter: true }),
+    leaderId: f.ref({ zh: '负责人', en: 'Leader' }, 'account', { list: true }),
+    address: f.text({ zh: '地址', en: 'Address' }, { max: 200, wide: true }),
+    phone: f.phone({ zh: '联系电话', en: 'Phone' }, { list: true }),
+    path: f.text({ zh: '路径', en: 'Tree path' }, { readOnly: true, hidden: true, max: 500 }),
+  },
+  related: [
+    { entity: 'organisation', field: 'parentId', label: { zh: '下级机构', en: 'Child organisations' } },
+    { entity: 'salesperson', field: 'orgId', label: { zh: '业务员', en: 'Salespeople' } },
+    { entity: 'account', field: 'orgId', label: { zh: '账号', en: 'Accounts' } },
+  ],
+});

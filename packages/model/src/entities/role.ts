@@ -1,0 +1,21 @@
+import { defineEntity } from '../entity.ts';
+import { f } from '../field.ts';
+import { dataScopes } from '../enums/common.ts';
+
+export const role = defineEntity({
+  name: 'role',
+  plural: 'roles',
+  label: { zh: '角色权限', en: 'Roles' },
+  group: 'admin',
+  codePrefix: 'ROL',
+  titleField: 'name',
+  hasSortIndex: true,
+  fields: {
+    name: f.text({ zh: '角色名称', en: 'Name' }, { required: true, unique: true, max: 50, list: true, filter: true, search: true }),
+    builtinKey: f.text({ zh: '内置标识', en: 'Built-in key' }, { readOnly: true, list: true, max: 40 }),
+    dataScope: f.enum({ zh: '数据范围', en: 'Data scope' }, dataScopes, { required: true, list: true, filter: true }),
+    description: f.textarea({ zh: '说明', en: 'Description' }, { max: 500 }),
+    permissions: f.permissions({ zh: '权限', en: 'Permissions' }),
+  },
+  related: [{ entity: 'account', field: 'roleIds', label: { zh: '拥有此角色的账号', en: 'Accounts with this role' } }],
+});

@@ -1,0 +1,90 @@
+import type { EnumOption, Field, Label } from './field.ts';
+
+export type Action = 'view' | 'create' | 'edit' | 'delete' | 'export' | 'import' | 'approve' | 'reveal';
+export const actions: readonly Action[] = ['view', 'create', 'edit', 'delete', 'export', 'import', 'approve', 'reveal'];
+
+export type MenuGroup = 'org' | 'customers' | 'insurance' | 'sales' | 'admin';
+
+/**
+ * How rows of an entity are limited to a caller's data scope.
+ * - org: the field naming the row's organisation (subtree rule); 'id' for the organisation entity itself.
+ * - owner: the field naming the owning person, compared with the actor's salesperson or account id.
+ */
+export interface ScopeRule {
+  org?: string;
+  owner?: { field: string; actorKey: 'salespersonId' | 'accountId' };
+}
+
+export interface RelatedList {
+  entity: string;
+  field: string;
+  label: Label;
+}
+
+export interface EntityDeclaration {
+  /** Singular camelCase name, also the permission module key. */
+  name: string;
+  /** URL segment and table name stem (kebab-case plural). */
+  plural: string;
+  label: Label;
+  group: MenuGroup;
+  /** Prefix of the generated human-readable code, e.g. CUS → CUS000001. */
+  codePrefix: string;
+  fields: Record<string, Field>;
+  /** Field shown when another record points at this one. */
+  titleField: string;
+  /**
+   * Record status. Only `pickableStatus` rows can be chosen in relation pickers.
+   * Defaults to normal / abnormal / unreviewed.
+   */
+  statuses?: EnumOption[];
+  pickableStatus?: string[];
+  /** Lists order by sort index desc, then newest first (SPEC §1). */
+  hasSortIndex?: boolean;
+  scope?: ScopeRule;
+  /** Field name → true for fields whose duplicates are reported, not refused (e.g. phone). */
+  duplicateCheck?: string[];
+  related?: RelatedList[];
+  /** Menu icon name from @ant-design/icons. */
+  icon?: string;
+}
+
+export type Entity = EntityDeclaration & {
+  statuses: EnumOption[];
+  pickableStatus: string[];
+  table: string;
+};
+
+export const defaultStatuses: EnumOption[] = [
+  { value: 'normal', label: { zh: '正常', en: 'Normal' }, color: 'green' },
+  { value: 'abnormal', label: { zh: '异常', en: 'Abnormal' }, color: 'red' },
+  { value: 'unreviewed', label: { zh: '未审核', en: 'Unreviewed' }, color: 'orange' },
+];
+
+export function defineEntity(declaration: EntityDeclaration): Entity {
+  if (!declaration.fields[declaration.titleField]) {
+    throw new Error(`${declaration.name}: titleField ${declaration.titleField} is not a field`);
+  }
+  return {
+    ...declaration,
+    statuses: declaration.statuses ?? defaultStatuses,
+    pickableStatus: declaration.pickableStatus ?? ['normal'],
+    table: declaration.plural.replace(/-/g, '_'),
+  };
+}
+
+/** Columns every entity table carries besides its declared fields. */
+export const systemFields = [
+  'id',
+  'code',
+  'status',
+  'sortIndex',
+  'version',
+  'createdAt',
+  'updatedAt',
+  'createdBy',
+  'updatedBy',
+  'deletedAt',
+] as const;
+
+export const permissionKey = (entityName: string, action: Action): string => `${entityName}:${action}`;
