@@ -1,0 +1,73 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import SQLite from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import pg from 'pg';
+import type { Config } from '../config.ts';
+
+/** Tables are declared at run time from the model, so rows are typed loosely and narrowed at the edges. */
+export type Row = Record<string, unknown>;
+export type Tables = Record<string, Row>;
+export type DB = Kysely<Tables>;
+export type Dialect = 'sqlite' | 'postgres';
+
+export interface Database {
+  db: DB;
+  dialect: Dialect;
+  close(): Promise<void>;
+  /** The raw better-sqlite3 handle (backups, integrity checks); null on PostgreSQL. */
+  sqlite: SQLite.Database | null;
+}
+
+// PostgreSQL returns int8, numeric, date and timestamptz in forms SQLite never does; align them once here.
+pg.types.setTypeParser(20, (value) => Number(value));
+pg.types.setTypeParser(1700, (value) => Number(value));
+pg.types.setTypeParser(1082, (value) => value);
+pg.types.setTypeParser(1184, (value) => new Date(value).toISOString());
+pg.types.setTypeParser(1114, (value) => new Date(`${value}Z`).toISOString());
+
+export function openDatabase(config: Config): Database {
+  if (config.sqliteFile) return openSqlite(config.sqliteFile, config.SQLITE_SYNCHRONOUS);
+  return openPostgres(config.DATABASE_URL!);
+}
+
+export function openSqlite(file: string, synchronous: 'FULL' | 'NORMAL' = 'FULL'): Database {
+  if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
+  const sqlite = new SQLite(file);
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma(`synchronous = ${synchronous}`);
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('busy_timeout = 5000');
+  sqlite.pragma('cache_size = -65536');
+  sqlite.pragma('temp_store = MEMORY');
+  const db: DB = new Kysely<Tables>({ dialect: new SqliteDialect({ database: sqlite }) });
+  return {
+    db,
+    dialect: 'sqlite',
+    sqlite,
+    close: async () => {
+      await db.destroy();
+    },
+  };
+}
+
+export function openPostgres(url: string, max = 10): Database {
+  const pool = new pg.Pool({ connectionString: url, max });
+  const db: DB = new Kysely<Tables>({ dialect: new PostgresDialect({ pool }) });
+  return {
+    db,
+    dialect: 'postgres',
+    sqlite: null,
+    close: async () => {
+      await db.destroy();
+    },
+  };
+}
+
+/** Refuses to run on a PostgreSQL that may lose acknowledged commits (SECURITY-TESTS §1.5). */
+export async function assertDurable(database: Database): Promise<void> {
+  if (database.dialect !== 'postgres') return;
+  const result = await sql<{ synchronous_commit: string }>`show synchronous_commit`.execute(database.db);
+  const setting = result.rows[0]?.synchronous_commit;
+  if (setting === 'off') throw new Error('PostgreSQL synchronous_commit is off: acknowledged writes could be lost; refusing to start');
+}

@@ -1,0 +1,96 @@
+import type { Entity } from '@insure/model/entity';
+import { blindIndexedKinds, columnName, type Field } from '@insure/model/field';
+import type { ColumnSpec, ColumnType, IndexSpec, TableSpec } from './schema-spec.ts';
+
+const live = 'deleted_at is null';
+
+/** Physical columns of one declared field (PII fields become ciphertext + mask + optional blind index). */
+export function fieldColumns(name: string, field: Field): ColumnSpec[] {
+  const column = columnName(name);
+  if (field.kind === 'refMany') return [];
+  if (field.pii) {
+    const columns: ColumnSpec[] = [
+      { name: `${column}_enc`, type: 'text' },
+      { name: `${column}_mask`, type: 'text' },
+    ];
+    if (blindIndexedKinds.has(field.kind)) columns.push({ name: `${column}_bidx`, type: 'text' });
+    return columns;
+  }
+  const types: Record<Field['kind'], ColumnType> = {
+    text: 'text',
+    textarea: 'text',
+    phone: 'text',
+    idCard: 'text',
+    email: 'text',
+    enum: 'text',
+    money: 'bigint',
+    int: 'integer',
+    decimal: 'real',
+    date: 'date',
+    datetime: 'timestamp',
+    bool: 'boolean',
+    ref: 'bigint',
+    refMany: 'bigint',
+    permissions: 'json',
+  };
+  const spec: ColumnSpec = { name: column, type: types[field.kind] };
+  if (field.kind === 'ref' && 'entity' in field) spec.references = tableOf(field.entity);
+  return [spec];
+}
+
+let tableOfEntity: (entityName: string) => string = (name) => name;
+/** The registry lives in the model package; callers inject the lookup to keep this file pure. */
+export const setTableLookup = (lookup: (entityName: string) => string) => {
+  tableOfEntity = lookup;
+};
+const tableOf = (entityName: string) => tableOfEntity(entityName);
+
+export const joinTableName = (entity: Entity, fieldName: string) => `${entity.table}__${columnName(fieldName)}`;
+
+export function entityTables(entity: Entity): TableSpec[] {
+  const columns: ColumnSpec[] = [
+    { name: 'id', type: 'id' },
+    { name: 'code', type: 'text', notNull: true },
+    { name: 'status', type: 'text', notNull: true, default: entity.statuses[0]!.value },
+  ];
+  if (entity.hasSortIndex) columns.push({ name: 'sort_index', type: 'integer', notNull: true, default: 0 });
+  columns.push(
+    { name: 'version', type: 'integer', notNull: true, default: 1 },
+    { name: 'created_at', type: 'timestamp', notNull: true },
+    { name: 'updated_at', type: 'timestamp', notNull: true },
+    { name: 'created_by', type: 'bigint' },
+    { name: 'updated_by', type: 'bigint' },
+    { name: 'deleted_at', type: 'timestamp' },
+  );
+  const indexes: IndexSpec[] = [{ name: `${entity.table}_code_uq`, columns: ['code'], unique: true }];
+  indexes.push(
+    entity.hasSortIndex
+      ? { name: `${entity.table}_live_order`, columns: ['sort_index desc', 'id desc'], where: live }
+      : { name: `${entity.table}_live_order`, columns: ['deleted_at', 'id desc'] },
+  );
+  const joinTables: TableSpec[] = [];
+  for (const [name, field] of Object.entries(entity.fields)) {
+    columns.push(...fieldColumns(name, field));
+    const column = columnName(name);
+    if (field.kind === 'refMany' && 'entity' in field) {
+      const joinName = joinTableName(entity, name);
+      joinTables.push({
+        name: joinName,
+        columns: [
+          { name: 'owner_id', type: 'bigint', notNull: true, references: entity.table, onDelete: 'cascade' },
+          { name: 'target_id', type: 'bigint', notNull: true, references: tableOf(field.entity) },
+        ],
+        primaryKey: ['owner_id', 'target_id'],
+        indexes: [{ name: `${joinName}_target`, columns: ['target_id'] }],
+      });
+      continue;
+    }
+    const indexed = field.pii ? (blindIndexedKinds.has(field.kind) ? `${column}_bidx` : null) : column;
+    if (!indexed) continue;
+    if (field.unique) indexes.push({ name: `${entity.table}_${indexed}_uq`, columns: [indexed], unique: true, where: live });
+    else if (field.kind === 'ref' || field.filter || field.search || field.sortable || blindIndexedKinds.has(field.kind)) {
+      indexes.push({ name: `${entity.table}_${indexed}_idx`, columns: [indexed] });
+    }
+  }
+  return [{ name: entity.table, columns, indexes }, ...joinTables];
+}

@@ -1,0 +1,7 @@
+import type { SchemaChange } from '../schema-spec.ts';
+import { change as m1 } from './0001_initial.ts';
+
+/** Migrations in order; generate-migration.ts maintains this list. */
+export const migrations: { name: string; change: SchemaChange }[] = [
+  { name: '0001_initial', change: m1 },
+];

@@ -1,0 +1,76 @@
+import type { Entity } from '@insure/model/entity';
+import { rangeKinds, type ListQuery } from '@insure/model/derive/query';
+import { blindIndexedKinds, columnName, type Field } from '@insure/model/field';
+import { type Expression, type ExpressionBuilder, type SqlBool, sql } from 'kysely';
+import type { Dialect, Tables } from '../db/database.ts';
+import type { FieldCipher } from '../platform/crypto.ts';
+import { joinTableName } from '../db/entity-tables.ts';
+
+const escapeLike = (value: string) => value.replace(/[\\%_]/g, (char) => `\\${char}`);
+// SQLite has no default LIKE escape character; PostgreSQL's is the backslash: say it explicitly for both.
+const like = (column: Expression<unknown>, pattern: string) => sql<SqlBool>`${column} like ${pattern} escape '\\'`;
+
+function toColumnValue(field: Field, value: unknown): unknown {
+  return field.kind === 'money' ? Math.round(Number(value) * 100) : value;
+}
+
+/** Builds the WHERE of a list from the validated query (every column comes from the declaration, never from input). */
+export function listPredicate(entity: Entity, query: Pick<ListQuery, 'q' | 'filters'>, cipher: FieldCipher, dialect: Dialect) {
+  return (eb: ExpressionBuilder<Tables, string>): Expression<SqlBool> => {
+    const table = entity.table;
+    const ref = (column: string) => sql.ref(`${table}.${column}`);
+    const conditions: Expression<SqlBool>[] = [];
+    const filters = query.filters ?? {};
+    if (Array.isArray(filters.status)) conditions.push(eb(ref('status'), 'in', filters.status as string[]));
+    if (Array.isArray(filters.ids)) conditions.push(eb(ref('id'), 'in', filters.ids as number[]));
+    for (const [name, value] of Object.entries(filters)) {
+      const field = entity.fields[name];
+      if (!field || value === undefined) continue;
+      const column = columnName(name);
+      if (field.pii) {
+        if (blindIndexedKinds.has(field.kind)) conditions.push(eb(ref(`${column}_bidx`), '=', cipher.blindIndex(String(value))));
+      } else if (rangeKinds.has(field.kind)) {
+        const range = value as { gte?: unknown; lte?: unknown };
+        if (range.gte !== undefined) conditions.push(eb(ref(column), '>=', toColumnValue(field, range.gte)));
+        if (range.lte !== undefined) conditions.push(eb(ref(column), '<=', toColumnValue(field, range.lte)));
+      } else if (field.kind === 'refMany') {
+        const join = joinTableName(entity, name);
+        conditions.push(
+          eb.exists(
+            eb
+              .selectFrom(join)
+              .select(sql.lit(1).as('one'))
+              .whereRef(`${join}.owner_id`, '=', `${table}.id`)
+              .where(`${join}.target_id`, 'in', value as number[]),
+          ),
+        );
+      } else if (field.kind === 'enum' || field.kind === 'ref') {
+        conditions.push(eb(ref(column), 'in', value as (string | number)[]));
+      } else if (field.kind === 'bool') {
+        conditions.push(eb(ref(column), '=', dialect === 'postgres' ? value : value ? 1 : 0));
+      } else {
+        conditions.push(like(ref(column), `%${escapeLike(String(value))}%`));
+      }
+    }
+    const keyword = query.q?.trim();
+    if (keyword) conditions.push(keywordPredicate(entity, keyword, cipher, eb));
+    return conditions.length ? eb.and(conditions) : sql<SqlBool>`1 = 1`;
+  };
+}
+
+/** Keyword box: prefix match on code and text search fields (index-friendly), exact match on phone / ID number. */
+function keywordPredicate(entity: Entity, keyword: string, cipher: FieldCipher, eb: ExpressionBuilder<Tables, string>) {
+  const table = entity.table;
+  const prefix = `${escapeLike(keyword)}%`;
+  const alternatives: Expression<SqlBool>[] = [like(sql.ref(`${table}.code`), prefix)];
+  for (const [name, field] of Object.entries(entity.fields)) {
+    if (!field.search) continue;
+    const column = columnName(name);
+    if (field.pii && blindIndexedKinds.has(field.kind)) {
+      alternatives.push(eb(sql.ref(`${table}.${column}_bidx`), '=', cipher.blindIndex(keyword)));
+    } else if (!field.pii) {
+      alternatives.push(like(sql.ref(`${table}.${column}`), prefix));
+    }
+  }
+  return eb.or(alternatives);
+}

@@ -1,0 +1,165 @@
+import type { Entity } from '@insure/model/entity';
+import type { ListQuery } from '@insure/model/derive/query';
+import { columnName, isRefField } from '@insure/model/field';
+import { getEntity } from '@insure/model/registry';
+import { sql } from 'kysely';
+import type { DB, Row } from '../db/database.ts';
+import { joinTableName } from '../db/entity-tables.ts';
+import { can, type Actor } from '../platform/access/actor.ts';
+import { scopePredicate } from '../platform/access/data-scope.ts';
+import { notFound } from '../platform/errors.ts';
+import type { Services } from './context.ts';
+import { listPredicate } from './filters.ts';
+import { type ApiRecord, rowToRecord } from './row-mapper.ts';
+
+export interface RefSummary {
+  id: number;
+  code: string;
+  label: string;
+  status: string;
+  deleted: boolean;
+}
+
+/** Live rows of the entity visible to the actor: the base of every read. */
+export function scopedRows(db: DB, entity: Entity, actor: Actor) {
+  return db.selectFrom(entity.table).where(`${entity.table}.deleted_at`, 'is', null).where(scopePredicate(entity, actor));
+}
+
+export async function listRecords(services: Services, entity: Entity, actor: Actor, query: ListQuery) {
+  const { db, dialect } = services.database;
+  const where = listPredicate(entity, query, services.cipher, dialect);
+  const base = scopedRows(db, entity, actor).where(where);
+  let rowsQuery = base.selectAll(entity.table);
+  if (query.sort) {
+    const column = query.sort === 'sortIndex' ? 'sort_index' : columnName(query.sort);
+    rowsQuery = rowsQuery.orderBy(`${entity.table}.${column}`, query.order).orderBy(`${entity.table}.id`, query.order);
+  } else {
+    if (entity.hasSortIndex) rowsQuery = rowsQuery.orderBy(`${entity.table}.sort_index`, 'desc');
+    rowsQuery = rowsQuery.orderBy(`${entity.table}.id`, 'desc');
+  }
+  const [rows, count] = await Promise.all([
+    rowsQuery
+      .limit(query.pageSize)
+      .offset((query.page - 1) * query.pageSize)
+      .execute(),
+    base.select(sql<number>`count(*)`.as('total')).executeTakeFirstOrThrow(),
+  ]);
+  const items = await presentRows(services, entity, actor, rows);
+  return { items, total: Number(count.total), page: query.page, pageSize: query.pageSize };
+}
+
+/** Loads one live row in scope; out-of-scope and missing rows are the same 404. */
+export async function loadRow(db: DB, entity: Entity, actor: Actor, id: number, forUpdate = false): Promise<Row> {
+  let query = scopedRows(db, entity, actor).selectAll(entity.table).where(`${entity.table}.id`, '=', id);
+  if (forUpdate) query = query.forUpdate();
+  const row = await query.executeTakeFirst();
+  if (!row) throw notFound();
+  return row;
+}
+
+export async function getRecord(services: Services, entity: Entity, actor: Actor, id: number): Promise<ApiRecord> {
+  const row = await loadRow(services.database.db, entity, actor, id);
+  const [record] = await presentRows(services, entity, actor, [row]);
+  return record!;
+}
+
+/** Adds refMany values, referenced-record summaries and the actor's abilities to rows. */
+export async function presentRows(services: Services, entity: Entity, actor: Actor, rows: Row[]): Promise<ApiRecord[]> {
+  const { db } = services.database;
+  const records = rows.map((row) => rowToRecord(entity, row));
+  const ids = records.map((record) => record.id);
+  const refs: Record<number, Record<string, RefSummary | RefSummary[] | null>> = {};
+  for (const record of records) refs[record.id] = {};
+  for (const [name, field] of Object.entries(entity.fields)) {
+    if (!isRefField(field) || field.hidden) continue;
+    const target = getEntity(field.entity);
+    if (field.kind === 'refMany') {
+      const links = ids.length
+        ? await db.selectFrom(joinTableName(entity, name)).select(['owner_id', 'target_id']).where('owner_id', 'in', ids).execute()
+        : [];
+      const summaries = await summarise(db, target, links.map((link) => Number(link.target_id)));
+      for (const record of records) {
+        const own = links.filter((link) => Number(link.owner_id) === record.id).map((link) => Number(link.target_id));
+        record[name] = own;
+        refs[record.id]![name] = own.map((id) => summaries.get(id)).filter((summary): summary is RefSummary => !!summary);
+      }
+      continue;
+    }
+    const targetIds = records.map((record) => record[name]).filter((value): value is number => typeof value === 'number');
+    const summaries = await summarise(db, target, targetIds);
+    for (const record of records) {
+      const value = record[name];
+      refs[record.id]![name] = typeof value === 'number' ? (summaries.get(value) ?? null) : null;
+    }
+  }
+  const hasPii = Object.values(entity.fields).some((field) => field.pii);
+  const abilities = {
+    edit: can(actor, `${entity.name}:edit`),
+    delete: can(actor, `${entity.name}:delete`),
+    reveal: hasPii && can(actor, `${entity.name}:reveal`),
+  };
+  return records.map((record) => ({ ...record, _refs: refs[record.id], can: abilities }));
+}
+
+/** Title, code and availability of referenced rows (deleted ones included, so references say "deleted"). */
+export async function summarise(db: DB, entity: Entity, ids: number[]): Promise<Map<number, RefSummary>> {
+  const unique = [...new Set(ids)];
+  if (!unique.length) return new Map();
+  const title = columnName(entity.titleField);
+  const rows = await db
+    .selectFrom(entity.table)
+    .select(['id', 'code', 'status', 'deleted_at', sql.ref(title).as('title')])
+    .where('id', 'in', unique)
+    .execute();
+  return new Map(
+    rows.map((row) => [
+      Number(row.id),
+      { id: Number(row.id), code: String(row.code), label: String(row.title ?? ''), status: String(row.status), deleted: row.deleted_at != null },
+    ]),
+  );
+}
+
+/** Relation picker: only pickable ('normal') live rows in the actor's scope. */
+export async function pickerOptions(services: Services, entity: Entity, actor: Actor, keyword: string | undefined, ids: number[]) {
+  const { db, dialect } = services.database;
+  let query = scopedRows(db, entity, actor)
+    .select([`${entity.table}.id`, `${entity.table}.code`, sql.ref(`${entity.table}.${columnName(entity.titleField)}`).as('title')])
+    .where(`${entity.table}.status`, 'in', entity.pickableStatus);
+  if (ids.length) query = query.where(`${entity.table}.id`, 'in', ids);
+  else if (keyword) query = query.where(listPredicate(entity, { q: keyword, filters: {} }, services.cipher, dialect));
+  const rows = await query.orderBy(`${entity.table}.id`, 'desc').limit(ids.length ? ids.length : 20).execute();
+  return rows.map((row) => ({ id: Number(row.id), code: String(row.code), label: String(row.title ?? '') }));
+}
+
+/** Count of live rows that point at a record, per referencing entity and field. */
+export async function dependents(db: DB, entities: readonly Entity[], target: Entity, id: number) {
+  const found: { entity: string; field: string; count: number }[] = [];
+  for (const entity of entities) {
+    for (const [name, field] of Object.entries(entity.fields)) {
+      if (!isRefField(field) || field.entity !== target.name) continue;
+      let count: number;
+      if (field.kind === 'refMany') {
+        const join = joinTableName(entity, name);
+        const row = await db
+          .selectFrom(join)
+          .innerJoin(entity.table, `${entity.table}.id`, `${join}.owner_id`)
+          .select(sql<number>`count(*)`.as('n'))
+          .where(`${join}.target_id`, '=', id)
+          .where(`${entity.table}.deleted_at`, 'is', null)
+          .executeTakeFirstOrThrow();
+        count = Number(row.n);
+      } else {
+        const row = await db
+          .selectFrom(entity.table)
+          .select(sql<number>`count(*)`.as('n'))
+          .where(columnName(name), '=', id)
+          .where('deleted_at', 'is', null)
+          .where('id', '!=', entity === target ? id : -1)
+          .executeTakeFirstOrThrow();
+        count = Number(row.n);
+      }
+      if (count > 0) found.push({ entity: entity.name, field: name, count });
+    }
+  }
+  return found;
+}

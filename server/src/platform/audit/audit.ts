@@ -1,0 +1,88 @@
+import { createHash } from 'node:crypto';
+import { sql } from 'kysely';
+import type { DB, Dialect } from '../../db/database.ts';
+
+export interface AuditEntry {
+  at: string;
+  actorId: number | null;
+  actorName: string | null;
+  ip: string | null;
+  requestId: string | null;
+  module: string;
+  recordId: number | null;
+  action: string;
+  /** field → {before?, after?}; personal data already masked by the caller. */
+  changes?: Record<string, unknown> | null;
+}
+
+export const genesisHash = '0'.repeat(64);
+
+export function auditRowHash(prevHash: string, entry: AuditEntry): string {
+  const canonical = JSON.stringify([
+    prevHash,
+    entry.at,
+    entry.actorId,
+    entry.actorName,
+    entry.ip,
+    entry.requestId,
+    entry.module,
+    entry.recordId,
+    entry.action,
+    entry.changes ?? null,
+  ]);
+  return createHash('sha256').update(canonical).digest('hex');
+}
+
+/**
+ * Appends one operation-log row inside the caller's transaction. Rows are hash-chained; on PostgreSQL an
+ * advisory lock serialises appenders so the chain has no forks (SQLite serialises writers already).
+ */
+export async function writeAudit(trx: DB, dialect: Dialect, entry: AuditEntry): Promise<void> {
+  if (dialect === 'postgres') await sql`select pg_advisory_xact_lock(740117)`.execute(trx);
+  const last = await trx.selectFrom('audit_logs').select('hash').orderBy('id', 'desc').limit(1).executeTakeFirst();
+  const prevHash = (last?.hash as string | undefined) ?? genesisHash;
+  await trx
+    .insertInto('audit_logs')
+    .values({
+      at: entry.at,
+      actor_id: entry.actorId,
+      actor_name: entry.actorName,
+      ip: entry.ip,
+      request_id: entry.requestId,
+      module: entry.module,
+      record_id: entry.recordId,
+      action: entry.action,
+      changes: entry.changes ? JSON.stringify(entry.changes) : null,
+      prev_hash: prevHash,
+      hash: auditRowHash(prevHash, entry),
+    })
+    .execute();
+}
+
+/** Walks the chain; returns the id of the first row whose hash or link does not match, or null. */
+export async function verifyAuditChain(db: DB): Promise<{ checked: number; firstBadId: number | null }> {
+  let prevHash = genesisHash;
+  let checked = 0;
+  let afterId = 0;
+  for (;;) {
+    const rows = await db.selectFrom('audit_logs').selectAll().where('id', '>', afterId).orderBy('id').limit(5000).execute();
+    if (!rows.length) return { checked, firstBadId: null };
+    for (const row of rows) {
+      const entry: AuditEntry = {
+        at: String(row.at),
+        actorId: row.actor_id == null ? null : Number(row.actor_id),
+        actorName: (row.actor_name as string | null) ?? null,
+        ip: (row.ip as string | null) ?? null,
+        requestId: (row.request_id as string | null) ?? null,
+        module: String(row.module),
+        recordId: row.record_id == null ? null : Number(row.record_id),
+        action: String(row.action),
+        changes: row.changes ? (JSON.parse(String(row.changes)) as Record<string, unknown>) : null,
+      };
+      if (row.prev_hash !== prevHash || row.hash !== auditRowHash(prevHash, entry)) return { checked, firstBadId: Number(row.id) };
+      prevHash = String(row.hash);
+      checked++;
+      afterId = Number(row.id);
+    }
+  }
+}

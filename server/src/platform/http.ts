@@ -1,0 +1,45 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { z } from 'zod';
+import type { RequestContext, Services, WriteContext } from '../entities/context.ts';
+import type { Actor } from './access/actor.ts';
+import { AppError } from './errors.ts';
+import { zodToAppError } from './validation.ts';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    actor: Actor | null;
+    sessionToken: string | null;
+    csrfToken: string | null;
+    actorLocale: string | null;
+  }
+}
+
+/** Validates input with a zod schema; failures become 400 VALIDATION with every field's reason. */
+export function parseInput<T extends z.ZodType>(schema: T, data: unknown): z.output<T> {
+  const result = schema.safeParse(data ?? {});
+  if (!result.success) throw zodToAppError(result.error, data);
+  return result.data;
+}
+
+export function requireActor(request: FastifyRequest): Actor {
+  if (!request.actor) throw new AppError('UNAUTHENTICATED');
+  return request.actor;
+}
+
+export function requirePermission(request: FastifyRequest, permission: string): Actor {
+  const actor = requireActor(request);
+  if (!actor.permissions.has(permission)) throw new AppError('FORBIDDEN', { permission });
+  return actor;
+}
+
+export function requestContext(request: FastifyRequest, services: Services): RequestContext {
+  return { actor: requireActor(request), ip: request.ip, requestId: String(request.id), now: services.clock.now() };
+}
+
+/** Runs a write in one transaction with its audit rows; nothing is half-written. */
+export async function inTransaction<T>(request: FastifyRequest, services: Services, work: (ctx: WriteContext) => Promise<T>): Promise<T> {
+  const base = requestContext(request, services);
+  return services.database.db.transaction().execute((trx) => work({ ...base, trx, services }));
+}
+
+export const noContent = (reply: FastifyReply) => reply.code(204).send();
