@@ -59,7 +59,7 @@ export async function buildApp(options: BuildOptions): Promise<App> {
   await assertDurable(database);
   await migrateToLatest(database);
   const { key } = loadMasterKey(config.ENCRYPTION_KEY, config.DATA_DIR);
-  const kv: KeyValueStore = config.REDIS_URL ? new RedisKeyValueStore(config.REDIS_URL) : new DatabaseKeyValueStore(database, clock);
+  const kv: KeyValueStore = config.REDIS_URL ? new RedisKeyValueStore(config.REDIS_URL, config.REDIS_PREFIX) : new DatabaseKeyValueStore(database, clock);
   const sessions = new SessionManager(kv, clock, { idleMs: config.SESSION_IDLE_MINUTES * 60_000, absoluteMs: config.SESSION_ABSOLUTE_HOURS * 3_600_000 });
   const services: Services = { config, database, cipher: new FieldCipher(key), clock, kv, sessions };
 

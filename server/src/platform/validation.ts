@@ -38,7 +38,8 @@ export function zodToAppError(error: z.ZodError, data: unknown): AppError {
         put(path, 'invalid_value');
         break;
       case 'invalid_format':
-        put(path, 'invalid_format', { format: issue.format });
+        // Our own patterns carry a reason code as their message (e.g. invalid_phone).
+        put(path, /^[a-z_]+$/.test(issue.message) ? issue.message : 'invalid_format', { format: issue.format });
         break;
       case 'custom':
         put(path, issue.message);

@@ -61,12 +61,17 @@ function systemInputShape(entity: Entity): Record<string, z.ZodType> {
   return shape;
 }
 
+/** Required fields the server fills in when left out: declared defaults and the scope's organisation. */
+export const isDefaultedOnCreate = (entity: Entity, name: string) =>
+  entity.fields[name]?.defaultValue !== undefined || (entity.scope?.org === name && name !== 'id');
+
 /** Body of POST /api/<plural>: required fields present, unknown keys refused. */
 export function createSchema(entity: Entity) {
   const shape = systemInputShape(entity);
   for (const [name, field] of writableFields(entity)) {
     const base = fieldInputSchema(field);
-    shape[name] = field.required ? base : base.nullable().optional();
+    if (field.required && isDefaultedOnCreate(entity, name)) shape[name] = base.optional();
+    else shape[name] = field.required ? base : base.nullable().optional();
   }
   return z.strictObject(shape);
 }
