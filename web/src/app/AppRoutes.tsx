@@ -1,0 +1,75 @@
+import { lazy, Suspense, type ReactNode } from 'react';
+import { Navigate, Route, Routes, useLocation } from 'react-router';
+import { AppLayout, PageSpinner } from './AppLayout.tsx';
+import { hasPermission } from './auth-api.ts';
+import { useAuth } from './AuthProvider.tsx';
+
+const LoginPage = lazy(() => import('../auth/LoginPage.tsx').then((module) => ({ default: module.LoginPage })));
+const WorkbenchPage = lazy(() =>
+  import('../domains/workbench/WorkbenchPage.tsx').then((module) => ({ default: module.WorkbenchPage })),
+);
+const EntityRoute = lazy(() => import('../entity/EntityRoute.tsx').then((module) => ({ default: module.EntityRoute })));
+const AuditLogPage = lazy(() => import('../domains/admin/AuditLogPage.tsx').then((module) => ({ default: module.AuditLogPage })));
+const LoginLogPage = lazy(() => import('../domains/admin/LoginLogPage.tsx').then((module) => ({ default: module.LoginLogPage })));
+const ApiTokenPage = lazy(() => import('../domains/admin/ApiTokenPage.tsx').then((module) => ({ default: module.ApiTokenPage })));
+const ForbiddenPage = lazy(() => import('../pages/ForbiddenPage.tsx').then((module) => ({ default: module.ForbiddenPage })));
+const NotFoundPage = lazy(() => import('../pages/NotFoundPage.tsx').then((module) => ({ default: module.NotFoundPage })));
+
+function RequireAuth({ children }: { children: ReactNode }) {
+  const { me, isLoading } = useAuth();
+  const location = useLocation();
+  if (isLoading) return <PageSpinner />;
+  if (!me) return <Navigate to="/login" replace state={{ from: `${location.pathname}${location.search}` }} />;
+  return children;
+}
+
+function RequirePermission({ permission, children }: { permission: string; children: ReactNode }) {
+  const { me } = useAuth();
+  return hasPermission(me, permission) ? children : <ForbiddenPage />;
+}
+
+export function AppRoutes() {
+  return (
+    <Suspense fallback={<PageSpinner />}>
+      <Routes>
+        <Route path="/login" element={<LoginPage />} />
+        <Route
+          element={
+            <RequireAuth>
+              <AppLayout />
+            </RequireAuth>
+          }
+        >
+          <Route index element={<WorkbenchPage />} />
+          <Route path="m/:plural" element={<EntityRoute />} />
+          <Route
+            path="admin/audit-logs"
+            element={
+              <RequirePermission permission="auditLog:view">
+                <AuditLogPage />
+              </RequirePermission>
+            }
+          />
+          <Route
+            path="admin/login-logs"
+            element={
+              <RequirePermission permission="loginLog:view">
+                <LoginLogPage />
+              </RequirePermission>
+            }
+          />
+          <Route
+            path="admin/api-tokens"
+            element={
+              <RequirePermission permission="apiToken:view">
+                <ApiTokenPage />
+              </RequirePermission>
+            }
+          />
+          <Route path="403" element={<ForbiddenPage />} />
+          <Route path="*" element={<NotFoundPage />} />
+        </Route>
+      </Routes>
+    </Suspense>
+  );
+}

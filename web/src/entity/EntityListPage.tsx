@@ -1,0 +1,236 @@
+import { TableOutlined } from '@ant-design/icons';
+import type { ListQuery } from '@insure/model/derive/query';
+import type { Entity } from '@insure/model/entity';
+import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
+import { App, Button, Card, Table, type TablePaginationConfig } from 'antd';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useSearchParams } from 'react-router';
+import { hasPermission } from '../app/auth-api.ts';
+import { useMe } from '../app/AuthProvider.tsx';
+import { errorMessage } from '../app/error-message.ts';
+import { useIsMobile } from '../app/use-is-mobile.ts';
+import { usePageSize } from '../app/use-page-size.ts';
+import { useHiddenColumns } from './column-settings.ts';
+import { ColumnSettings } from './ColumnSettings.tsx';
+import { entityApi, type EntityRow } from './entity-api.ts';
+import { buildColumns, sortFromTable, type EntityColumn, type SortState } from './entity-columns.tsx';
+import { entityExtension } from './entity-extensions.ts';
+import { EntityDetailDrawer } from './EntityDetailDrawer.tsx';
+import { EntityForm, type FormTarget } from './EntityForm.tsx';
+import { entityQueryKey } from './entity-query-keys.ts';
+import { keywordOf, toExportParams, toListFilters, type FilterFormValues } from './list-filters.ts';
+import { ListQueryForm } from './ListQueryForm.tsx';
+import { ListToolbar } from './ListToolbar.tsx';
+import { RowActions } from './RowActions.tsx';
+import { useConfirmDelete } from './use-confirm-delete.tsx';
+
+/** The generated list page of one declared entity (route /m/<plural>). */
+export function EntityListPage({ entity }: { entity: Entity }) {
+  const { t, i18n } = useTranslation();
+  const { message, modal } = App.useApp();
+  const me = useMe();
+  const isMobile = useIsMobile();
+  const queryClient = useQueryClient();
+  const [searchParams, setSearchParams] = useSearchParams();
+  const [pageSize, setPageSize] = usePageSize(me.id);
+  const [filterValues, setFilterValues] = useState<FilterFormValues>({});
+  const [page, setPage] = useState(1);
+  const [sort, setSort] = useState<SortState>({ order: 'desc' });
+  const [selectedIds, setSelectedIds] = useState<number[]>([]);
+  const [formTarget, setFormTarget] = useState<FormTarget>();
+  const [hiddenColumns, setHiddenColumns] = useHiddenColumns(me.id, entity.name);
+  const [view, setView] = useState('table');
+  const extension = entityExtension(entity.name);
+
+  const can = (action: string) => hasPermission(me, `${entity.name}:${action}`);
+  const listQuery: ListQuery = {
+    page,
+    pageSize,
+    order: sort.order,
+    ...(sort.sort ? { sort: sort.sort } : {}),
+    ...(keywordOf(filterValues) ? { q: keywordOf(filterValues) } : {}),
+    filters: toListFilters(entity, filterValues),
+  };
+  const list = useQuery({
+    queryKey: [...entityQueryKey(entity, 'list'), listQuery],
+    queryFn: () => entityApi.query(entity, listQuery),
+    placeholderData: keepPreviousData,
+  });
+
+  const detailParam = Number(searchParams.get('detail'));
+  const detailId = Number.isInteger(detailParam) && detailParam > 0 ? detailParam : undefined;
+  const openDetail = (id: number | undefined) =>
+    setSearchParams(
+      (current) => {
+        const next = new URLSearchParams(current);
+        if (id === undefined) next.delete('detail');
+        else next.set('detail', String(id));
+        return next;
+      },
+      { replace: id === undefined },
+    );
+
+  const refresh = () => void queryClient.invalidateQueries({ queryKey: entityQueryKey(entity) });
+
+  const removeOne = useConfirmDelete(entity, (row) => {
+    setSelectedIds((ids) => ids.filter((id) => id !== row.id));
+    if (detailId === row.id) openDetail(undefined);
+    refresh();
+  });
+
+  const batchDelete = () =>
+    modal.confirm({
+      title: t('list.batchDeleteTitle'),
+      content: t('list.batchDeleteConfirm', { count: selectedIds.length }),
+      okText: t('common.delete'),
+      okButtonProps: { danger: true },
+      cancelText: t('common.cancel'),
+      onOk: async () => {
+        try {
+          const deleted = await entityApi.batchDelete(entity, selectedIds);
+          void message.success(t('list.batchDeleted', { count: deleted }));
+          setSelectedIds([]);
+          refresh();
+        } catch (error) {
+          void message.error(errorMessage(error, t));
+        }
+      },
+    });
+
+  const columns = buildColumns({
+    entity,
+    t,
+    locale: i18n.language,
+    sort,
+    isMobile,
+    renderCode: (row) => (
+      <Button type="link" size="small" style={{ padding: 0 }} onClick={() => openDetail(row.id)} data-testid="row-code">
+        {row.code ?? `#${row.id}`}
+      </Button>
+    ),
+  });
+  const visibleColumns: EntityColumn[] = [
+    ...columns.filter((column) => column.key === 'code' || !hiddenColumns.includes(column.key)),
+    {
+      key: 'actions',
+      title: t('list.actions'),
+      fixed: isMobile ? undefined : 'right',
+      width: isMobile ? 150 : 200,
+      render: (_value: unknown, row: EntityRow) => (
+        <RowActions
+          entity={entity}
+          row={row}
+          onDetail={() => openDetail(row.id)}
+          onEdit={() => setFormTarget({ mode: 'edit', id: row.id })}
+          onDelete={() => removeOne(row)}
+          onChanged={refresh}
+        />
+      ),
+    },
+  ];
+
+  const pagination: TablePaginationConfig = {
+    current: page,
+    pageSize,
+    total: list.data?.total ?? 0,
+    showSizeChanger: true,
+    pageSizeOptions: [10, 20, 50, 100],
+    showTotal: (total) => t('list.total', { total }),
+    simple: isMobile,
+  };
+
+  const AlternateView = extension.alternateView?.component;
+  const viewOptions = extension.alternateView
+    ? {
+        value: view,
+        onChange: setView,
+        options: [
+          { value: 'table', label: t('list.tableView'), icon: <TableOutlined /> },
+          { value: 'alternate', label: t(extension.alternateView.labelKey), icon: extension.alternateView.icon },
+        ],
+      }
+    : undefined;
+
+  return (
+    <>
+      <Card className="page-card" size="small">
+        <ListQueryForm
+          entity={entity}
+          onSearch={(values) => {
+            setFilterValues(values);
+            setPage(1);
+          }}
+        />
+      </Card>
+      <Card className="page-card" size="small">
+        <ListToolbar
+          entity={entity}
+          canCreate={can('create')}
+          canDelete={can('delete')}
+          canExport={can('export')}
+          selectedCount={selectedIds.length}
+          exportUrl={(format) => entityApi.exportUrl(entity, format, toExportParams(entity, listQuery))}
+          onAdd={() => setFormTarget({ mode: 'create' })}
+          onBatchDelete={batchDelete}
+          onReload={refresh}
+          view={viewOptions}
+          columnSettings={
+            <ColumnSettings
+              columns={columns.filter((column) => column.key !== 'code').map(({ key, title }) => ({ key, title }))}
+              hidden={hiddenColumns}
+              onChange={setHiddenColumns}
+            />
+          }
+        />
+        {AlternateView && view === 'alternate' ? (
+          <AlternateView entity={entity} onOpenDetail={openDetail} />
+        ) : (
+          <Table<EntityRow>
+            rowKey="id"
+            size="middle"
+            columns={visibleColumns}
+            dataSource={list.data?.items ?? []}
+            loading={list.isFetching}
+            pagination={pagination}
+            scroll={{ x: 'max-content' }}
+            locale={list.isError ? { emptyText: errorMessage(list.error, t) } : undefined}
+            rowSelection={
+              can('delete')
+                ? { selectedRowKeys: selectedIds, onChange: (keys) => setSelectedIds(keys.map(Number)), fixed: true }
+                : undefined
+            }
+            onChange={(next, _filters, sorter, extra) => {
+              if (extra.action === 'sort') {
+                setSort(sortFromTable(sorter) ?? { order: 'desc' });
+                setPage(1);
+              } else if (extra.action === 'paginate') {
+                setPage(next.current ?? 1);
+                if (next.pageSize && next.pageSize !== pageSize) {
+                  setPageSize(next.pageSize);
+                  setPage(1);
+                }
+              }
+            }}
+            data-testid="list-table"
+          />
+        )}
+      </Card>
+      <EntityForm
+        entity={entity}
+        target={formTarget}
+        onClose={() => setFormTarget(undefined)}
+        onSaved={() => {
+          setFormTarget(undefined);
+          refresh();
+        }}
+      />
+      <EntityDetailDrawer
+        entity={entity}
+        id={detailId}
+        onClose={() => openDetail(undefined)}
+        onEdit={(id) => setFormTarget({ mode: 'edit', id })}
+      />
+    </>
+  );
+}

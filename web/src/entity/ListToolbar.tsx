@@ -1,0 +1,66 @@
+import { DeleteOutlined, DownloadOutlined, PlusOutlined, ReloadOutlined } from '@ant-design/icons';
+import type { Entity } from '@insure/model/entity';
+import { Button, Dropdown, Segmented, Space, Tooltip, Typography } from 'antd';
+import type { ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import { labelOf } from '../app/i18n.ts';
+
+interface ListToolbarProps {
+  entity: Entity;
+  canCreate: boolean;
+  canDelete: boolean;
+  canExport: boolean;
+  selectedCount: number;
+  exportUrl: (format: 'csv' | 'xlsx') => string;
+  onAdd: () => void;
+  onBatchDelete: () => void;
+  onReload: () => void;
+  columnSettings: ReactNode;
+  view: { value: string; options: { value: string; label: string; icon: ReactNode }[]; onChange: (value: string) => void } | undefined;
+}
+
+export function ListToolbar(props: ListToolbarProps) {
+  const { entity, canCreate, canDelete, canExport, selectedCount, exportUrl, onAdd, onBatchDelete, onReload, columnSettings, view } = props;
+  const { t, i18n } = useTranslation();
+  return (
+    <div className="list-toolbar">
+      <Space wrap>
+        <Typography.Title level={5} style={{ margin: 0 }}>
+          {labelOf(entity.label, i18n.language)}
+        </Typography.Title>
+        {view && <Segmented size="small" value={view.value} options={view.options} onChange={(value) => view.onChange(String(value))} data-testid="list-view" />}
+      </Space>
+      <Space wrap>
+        {canDelete && selectedCount > 0 && (
+          <Button danger icon={<DeleteOutlined />} onClick={onBatchDelete} data-testid="list-batch-delete">
+            {t('list.batchDelete', { count: selectedCount })}
+          </Button>
+        )}
+        {canCreate && (
+          <Button type="primary" icon={<PlusOutlined />} onClick={onAdd} data-testid="list-add">
+            {t('list.add')}
+          </Button>
+        )}
+        {canExport && (
+          <Dropdown
+            trigger={['click']}
+            menu={{
+              items: [
+                { key: 'xlsx', label: <a href={exportUrl('xlsx')} download data-testid="export-xlsx">{t('list.exportXlsx')}</a> },
+                { key: 'csv', label: <a href={exportUrl('csv')} download data-testid="export-csv">{t('list.exportCsv')}</a> },
+              ],
+            }}
+          >
+            <Button icon={<DownloadOutlined />} data-testid="list-export">
+              {t('list.export')}
+            </Button>
+          </Dropdown>
+        )}
+        <Tooltip title={t('list.reload')}>
+          <Button icon={<ReloadOutlined />} onClick={onReload} aria-label={t('list.reload')} data-testid="list-reload" />
+        </Tooltip>
+        {columnSettings}
+      </Space>
+    </div>
+  );
+}
