@@ -5,6 +5,7 @@ import { entities } from '@insure/model/registry';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { inTransaction, noContent, parseInput, requirePermission } from '../platform/http.ts';
+import { docSchema } from '../platform/openapi.ts';
 import { columnName } from '@insure/model/field';
 import { sql } from 'kysely';
 import type { Actor } from '../platform/access/actor.ts';
@@ -38,6 +39,7 @@ function registerOne(app: FastifyInstance, services: Services, entity: Entity) {
   const update = updateSchema(entity);
   const perm = (action: string) => `${entity.name}:${action}`;
   const piiFields = Object.entries(entity.fields).filter(([, field]) => field.pii).map(([name]) => name);
+  const params = docSchema(idParams);
 
   app.get(base, { schema: { tags, summary: `List ${entity.label.en}` } }, async (request) => {
     const actor = requirePermission(request, perm('view'));
@@ -45,7 +47,7 @@ function registerOne(app: FastifyInstance, services: Services, entity: Entity) {
     return listRecords(services, entity, actor, query);
   });
 
-  app.post(`${base}/query`, { schema: { tags, summary: `Search ${entity.label.en} (filters in the body)` } }, async (request) => {
+  app.post(`${base}/query`, { schema: { tags, summary: `Search ${entity.label.en} (filters in the body)`, body: docSchema(querySchema) } }, async (request) => {
     const actor = requirePermission(request, perm('view'));
     return listRecords(services, entity, actor, parseInput(querySchema, request.body) as ListQuery);
   });
@@ -56,26 +58,26 @@ function registerOne(app: FastifyInstance, services: Services, entity: Entity) {
     return { items: await pickerOptions(services, entity, actor, q, ids ?? []) };
   });
 
-  app.get(`${base}/:id`, { schema: { tags, summary: `Get one ${entity.name}` } }, async (request) => {
+  app.get(`${base}/:id`, { schema: { tags, summary: `Get one ${entity.name}`, params } }, async (request) => {
     const actor = requirePermission(request, perm('view'));
     return getRecord(services, entity, actor, parseInput(idParams, request.params).id);
   });
 
-  app.get(`${base}/:id/history`, { schema: { tags, summary: `Change history of one ${entity.name}` } }, async (request) => {
+  app.get(`${base}/:id/history`, { schema: { tags, summary: `Change history of one ${entity.name}`, params } }, async (request) => {
     const actor = requirePermission(request, perm('view'));
     const { id } = parseInput(idParams, request.params);
     await loadRow(services.database.db, entity, actor, id);
     return { items: await recordHistory(services, entity.name, id) };
   });
 
-  app.get(`${base}/:id/dependents`, { schema: { tags, summary: `Live records that refer to one ${entity.name}` } }, async (request) => {
+  app.get(`${base}/:id/dependents`, { schema: { tags, summary: `Live records that refer to one ${entity.name}`, params } }, async (request) => {
     const actor = requirePermission(request, perm('view'));
     const { id } = parseInput(idParams, request.params);
     await loadRow(services.database.db, entity, actor, id);
     return { items: await dependents(services.database.db, entities, entity, id) };
   });
 
-  app.post(base, { schema: { tags, summary: `Create a ${entity.name}` } }, async (request, reply) => {
+  app.post(base, { schema: { tags, summary: `Create a ${entity.name}`, body: docSchema(create) } }, async (request, reply) => {
     requirePermission(request, perm('create'));
     const input = parseInput(create, request.body);
     const id = await inTransaction(request, services, (ctx) => createRecord(ctx, entity, input));
@@ -83,7 +85,7 @@ function registerOne(app: FastifyInstance, services: Services, entity: Entity) {
     return getRecord(services, entity, request.actor!, id);
   });
 
-  app.patch(`${base}/:id`, { schema: { tags, summary: `Update a ${entity.name} (optimistic version check)` } }, async (request) => {
+  app.patch(`${base}/:id`, { schema: { tags, summary: `Update a ${entity.name} (optimistic version check)`, params, body: docSchema(update) } }, async (request) => {
     requirePermission(request, perm('edit'));
     const { id } = parseInput(idParams, request.params);
     const input = parseInput(update, request.body);
@@ -91,14 +93,14 @@ function registerOne(app: FastifyInstance, services: Services, entity: Entity) {
     return getRecord(services, entity, request.actor!, id);
   });
 
-  app.delete(`${base}/:id`, { schema: { tags, summary: `Delete a ${entity.name} (soft)` } }, async (request, reply) => {
+  app.delete(`${base}/:id`, { schema: { tags, summary: `Delete a ${entity.name} (soft)`, params } }, async (request, reply) => {
     requirePermission(request, perm('delete'));
     const { id } = parseInput(idParams, request.params);
     await inTransaction(request, services, (ctx) => removeRecord(ctx, entity, id));
     return noContent(reply);
   });
 
-  app.post(`${base}/batch-delete`, { schema: { tags, summary: `Delete several ${entity.label.en}` } }, async (request) => {
+  app.post(`${base}/batch-delete`, { schema: { tags, summary: `Delete several ${entity.label.en}`, body: docSchema(batchBody) } }, async (request) => {
     requirePermission(request, perm('delete'));
     const { ids } = parseInput(batchBody, request.body);
     const unique = [...new Set(ids)];
@@ -108,7 +110,7 @@ function registerOne(app: FastifyInstance, services: Services, entity: Entity) {
     return { deleted: unique.length };
   });
 
-  app.post(`${base}/:id/restore`, { schema: { tags, summary: `Restore a deleted ${entity.name}` } }, async (request) => {
+  app.post(`${base}/:id/restore`, { schema: { tags, summary: `Restore a deleted ${entity.name}`, params } }, async (request) => {
     requirePermission(request, perm('delete'));
     const { id } = parseInput(idParams, request.params);
     await inTransaction(request, services, (ctx) => restoreRecord(ctx, entity, id));
@@ -120,7 +122,7 @@ function registerOne(app: FastifyInstance, services: Services, entity: Entity) {
     fields: z.array(z.enum(piiFields as [string, ...string[]])).min(1),
     reason: z.string().trim().min(2).max(200),
   });
-  app.post(`${base}/:id/reveal`, { schema: { tags, summary: `Show personal data of one ${entity.name} (audited)` } }, async (request) => {
+  app.post(`${base}/:id/reveal`, { schema: { tags, summary: `Show personal data of one ${entity.name} (audited)`, params, body: docSchema(revealBody) } }, async (request) => {
     requirePermission(request, perm('reveal'));
     const { id } = parseInput(idParams, request.params);
     const { fields, reason } = parseInput(revealBody, request.body);
