@@ -31,7 +31,7 @@ export interface EntityDeclaration {
   /** Prefix of the generated human-readable code, e.g. CUS → CUS000001. */
   codePrefix: string;
   fields: Record<string, Field>;
-  /** Field shown when another record points at this one. */
+  /** Field shown when another record points at this one ('code' uses the generated code). */
   titleField: string;
   /**
    * Record status. Only `pickableStatus` rows can be chosen in relation pickers.
@@ -62,7 +62,7 @@ export const defaultStatuses: EnumOption[] = [
 ];
 
 export function defineEntity(declaration: EntityDeclaration): Entity {
-  if (!declaration.fields[declaration.titleField]) {
+  if (declaration.titleField !== 'code' && !declaration.fields[declaration.titleField]) {
     throw new Error(`${declaration.name}: titleField ${declaration.titleField} is not a field`);
   }
   return {

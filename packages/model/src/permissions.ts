@@ -21,8 +21,16 @@ export function allPermissionKeys(): string[] {
   return modules.flatMap((module) => entityActions(module).map((action) => `${module}:${action}`));
 }
 
-const read = (module: string) => [`${module}:view`, `${module}:export`];
-const write = (module: string) => [`${module}:view`, `${module}:create`, `${module}:edit`, `${module}:export`];
+const read = (...modules: string[]) => modules.flatMap((module) => [`${module}:view`, `${module}:export`]);
+const view = (...modules: string[]) => modules.map((module) => `${module}:view`);
+const write = (...modules: string[]) =>
+  modules.flatMap((module) => [`${module}:view`, `${module}:create`, `${module}:edit`, `${module}:export`]);
+const manage = (...modules: string[]) =>
+  modules.flatMap((module) => [...write(module), `${module}:delete`, `${module}:import`, `${module}:approve`]);
+
+const businessModules = entities
+  .filter((entity) => !['account', 'role', 'backupRecord'].includes(entity.name))
+  .map((entity) => entity.name);
 
 export interface BuiltinRole {
   key: string;
@@ -38,52 +46,59 @@ export const builtinRoles: BuiltinRole[] = [
     key: 'branchManager',
     name: { zh: '分公司经理', en: 'Branch manager' },
     dataScope: 'org',
-    permissions: () => [
-      ...write('organisation'),
-      ...write('salesperson'),
-      ...write('customer'),
-      'customer:delete',
-      'customer:import',
-      'customer:approve',
-      'customer:reveal',
-      'salesperson:reveal',
-      ...read('account'),
-    ],
+    permissions: () => [...manage(...businessModules), 'customer:reveal', 'salesperson:reveal', 'claim:reveal', 'smsMessage:reveal', ...read('account')],
   },
   {
     key: 'salesManager',
     name: { zh: '销售经理', en: 'Sales manager' },
     dataScope: 'org',
-    permissions: () => [...read('organisation'), ...read('salesperson'), ...write('customer'), 'customer:reveal'],
+    permissions: () => [
+      ...view('organisation', 'product', 'incentivePolicy', 'smsTemplate', 'trainingPlan', 'trainingCourse'),
+      ...read('salesperson', 'policy', 'contract', 'claim', 'incentivePayout', 'trainingEnrolment', 'competitorAnalysis', 'reportDefinition'),
+      ...write('customer', 'customerGroup', 'interaction', 'feedback', 'opportunity', 'salesPlan', 'signing', 'campaign', 'smsMessage'),
+      'customer:reveal',
+      'opportunity:delete',
+      'salesPlan:approve',
+    ],
   },
   {
     key: 'salesperson',
     name: { zh: '业务员', en: 'Salesperson' },
     dataScope: 'own',
-    permissions: () => ['organisation:view', 'salesperson:view', 'customer:view', 'customer:create', 'customer:edit', 'customer:reveal'],
+    permissions: () => [
+      ...view('organisation', 'salesperson', 'product', 'policy', 'contract', 'claim', 'salesPlan', 'incentivePayout', 'trainingPlan', 'trainingCourse', 'trainingEnrolment', 'campaign', 'competitorAnalysis', 'customerGroup'),
+      ...write('customer', 'interaction', 'opportunity', 'signing', 'feedback'),
+      'customer:reveal',
+    ],
   },
   {
     key: 'serviceAgent',
     name: { zh: '客服专员', en: 'Customer-service agent' },
     dataScope: 'org',
-    permissions: () => ['organisation:view', 'salesperson:view', 'customer:view', 'customer:edit'],
+    permissions: () => [
+      ...view('organisation', 'salesperson', 'product', 'policy', 'contract', 'claim', 'smsMessage', 'smsTemplate'),
+      'customer:view',
+      'customer:edit',
+      ...write('interaction', 'feedback'),
+      'feedback:approve',
+    ],
   },
   {
     key: 'claimsHandler',
     name: { zh: '理赔专员', en: 'Claims handler' },
     dataScope: 'org',
-    permissions: () => ['organisation:view', 'customer:view'],
+    permissions: () => [...view('organisation', 'customer', 'product', 'policy', 'contract'), ...write('claim'), 'claim:approve', 'claim:reveal'],
   },
   {
     key: 'analyst',
     name: { zh: '数据分析师', en: 'Analyst' },
     dataScope: 'all',
-    permissions: () => [...read('organisation'), ...read('salesperson'), ...read('customer')],
+    permissions: () => [...read(...businessModules), ...write('customerAnalysis', 'reportDefinition'), 'customerAnalysis:delete', 'reportDefinition:delete'],
   },
   {
     key: 'trainer',
     name: { zh: '培训专员', en: 'Trainer' },
     dataScope: 'org',
-    permissions: () => ['organisation:view', 'salesperson:view'],
+    permissions: () => [...view('organisation', 'salesperson', 'product'), ...manage('trainingPlan', 'trainingCourse', 'trainingEnrolment')],
   },
 ];

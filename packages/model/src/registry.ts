@@ -1,12 +1,62 @@
 import type { Entity } from './entity.ts';
 import { account } from './entities/account.ts';
+import { backupRecord } from './entities/backup-record.ts';
+import { campaign } from './entities/campaign.ts';
+import { claim } from './entities/claim.ts';
+import { competitorAnalysis } from './entities/competitor-analysis.ts';
+import { contract } from './entities/contract.ts';
 import { customer } from './entities/customer.ts';
+import { customerAnalysis } from './entities/customer-analysis.ts';
+import { customerGroup } from './entities/customer-group.ts';
+import { feedback } from './entities/feedback.ts';
+import { incentivePayout } from './entities/incentive-payout.ts';
+import { incentivePolicy } from './entities/incentive-policy.ts';
+import { interaction } from './entities/interaction.ts';
+import { opportunity } from './entities/opportunity.ts';
 import { organisation } from './entities/organisation.ts';
+import { policy } from './entities/policy.ts';
+import { product } from './entities/product.ts';
+import { reportDefinition } from './entities/report-definition.ts';
 import { role } from './entities/role.ts';
+import { salesPlan } from './entities/sales-plan.ts';
 import { salesperson } from './entities/salesperson.ts';
+import { signing } from './entities/signing.ts';
+import { smsMessage } from './entities/sms-message.ts';
+import { smsTemplate } from './entities/sms-template.ts';
+import { trainingCourse } from './entities/training-course.ts';
+import { trainingEnrolment } from './entities/training-enrolment.ts';
+import { trainingPlan } from './entities/training-plan.ts';
 
-/** Every declared entity, in menu order. */
-export const entities: readonly Entity[] = [organisation, salesperson, customer, account, role];
+/** Every declared entity, in menu order within its group (SPEC §2). */
+export const entities: readonly Entity[] = [
+  organisation,
+  salesperson,
+  trainingPlan,
+  trainingCourse,
+  trainingEnrolment,
+  customer,
+  customerGroup,
+  interaction,
+  feedback,
+  customerAnalysis,
+  product,
+  signing,
+  policy,
+  contract,
+  claim,
+  opportunity,
+  salesPlan,
+  incentivePolicy,
+  incentivePayout,
+  campaign,
+  competitorAnalysis,
+  smsTemplate,
+  smsMessage,
+  reportDefinition,
+  account,
+  role,
+  backupRecord,
+];
 
 const byName = new Map(entities.map((entity) => [entity.name, entity]));
 const byPlural = new Map(entities.map((entity) => [entity.plural, entity]));

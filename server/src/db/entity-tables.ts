@@ -24,7 +24,7 @@ export function fieldColumns(name: string, field: Field): ColumnSpec[] {
     email: 'text',
     enum: 'text',
     money: 'bigint',
-    int: 'integer',
+    int: 'bigint',
     decimal: 'real',
     date: 'date',
     datetime: 'timestamp',

@@ -20,6 +20,13 @@ export const customer = defineEntity({
   hasSortIndex: true,
   scope: { org: 'orgId', owner: { field: 'ownerId', actorKey: 'salespersonId' } },
   duplicateCheck: ['idNumber', 'phone'],
+  related: [
+    { entity: 'policy', field: 'applicantId', label: { zh: '投保保单', en: 'Policies (applicant)' } },
+    { entity: 'claim', field: 'insuredId', label: { zh: '理赔', en: 'Claims' } },
+    { entity: 'interaction', field: 'customerId', label: { zh: '客户关系记录', en: 'Interactions' } },
+    { entity: 'feedback', field: 'customerId', label: { zh: '评价与工单', en: 'Reviews & tickets' } },
+    { entity: 'opportunity', field: 'customerId', label: { zh: '销售机会', en: 'Opportunities' } },
+  ],
   fields: {
     name: f.text({ zh: '姓名', en: 'Name' }, { required: true, max: 50, list: true, filter: true, search: true, sortable: true }),
     category: f.enum({ zh: '客户类别', en: 'Category' }, customerCategories, { required: true, defaultValue: 'individual', list: true, filter: true }),
@@ -41,6 +48,7 @@ export const customer = defineEntity({
     source: f.enum({ zh: '客户来源', en: 'Source' }, customerSources, { list: true, filter: true }),
     ownerId: f.ref({ zh: '归属业务员', en: 'Owner' }, 'salesperson', { list: true, filter: true }),
     orgId: f.ref({ zh: '所属机构', en: 'Organisation' }, 'organisation', { required: true, list: true, filter: true }),
+    groupIds: f.refMany({ zh: '客户分组', en: 'Groups' }, 'customerGroup', { filter: true }),
     remarks: f.textarea({ zh: '备注', en: 'Remarks' }, { max: 1000 }),
   },
 });

@@ -69,7 +69,7 @@ export const change: SchemaChange = {
         },
         {
           "name": "level",
-          "type": "integer"
+          "type": "bigint"
         },
         {
           "name": "parent_id",
@@ -362,6 +362,382 @@ export const change: SchemaChange = {
       ]
     },
     {
+      "name": "training_plans",
+      "columns": [
+        {
+          "name": "id",
+          "type": "id"
+        },
+        {
+          "name": "code",
+          "type": "text",
+          "notNull": true
+        },
+        {
+          "name": "status",
+          "type": "text",
+          "notNull": true,
+          "default": "planned"
+        },
+        {
+          "name": "sort_index",
+          "type": "integer",
+          "notNull": true,
+          "default": 0
+        },
+        {
+          "name": "version",
+          "type": "integer",
+          "notNull": true,
+          "default": 1
+        },
+        {
+          "name": "created_at",
+          "type": "timestamp",
+          "notNull": true
+        },
+        {
+          "name": "updated_at",
+          "type": "timestamp",
+          "notNull": true
+        },
+        {
+          "name": "created_by",
+          "type": "bigint"
+        },
+        {
+          "name": "updated_by",
+          "type": "bigint"
+        },
+        {
+          "name": "deleted_at",
+          "type": "timestamp"
+        },
+        {
+          "name": "name",
+          "type": "text"
+        },
+        {
+          "name": "target_roles",
+          "type": "text"
+        },
+        {
+          "name": "start_date",
+          "type": "date"
+        },
+        {
+          "name": "end_date",
+          "type": "date"
+        },
+        {
+          "name": "content",
+          "type": "text"
+        },
+        {
+          "name": "org_id",
+          "type": "bigint",
+          "references": "organisations"
+        }
+      ],
+      "indexes": [
+        {
+          "name": "training_plans_code_uq",
+          "columns": [
+            "code"
+          ],
+          "unique": true
+        },
+        {
+          "name": "training_plans_live_order",
+          "columns": [
+            "sort_index desc",
+            "id desc"
+          ],
+          "where": "deleted_at is null"
+        },
+        {
+          "name": "training_plans_name_idx",
+          "columns": [
+            "name"
+          ]
+        },
+        {
+          "name": "training_plans_start_date_idx",
+          "columns": [
+            "start_date"
+          ]
+        },
+        {
+          "name": "training_plans_org_id_idx",
+          "columns": [
+            "org_id"
+          ]
+        }
+      ]
+    },
+    {
+      "name": "training_courses",
+      "columns": [
+        {
+          "name": "id",
+          "type": "id"
+        },
+        {
+          "name": "code",
+          "type": "text",
+          "notNull": true
+        },
+        {
+          "name": "status",
+          "type": "text",
+          "notNull": true,
+          "default": "normal"
+        },
+        {
+          "name": "sort_index",
+          "type": "integer",
+          "notNull": true,
+          "default": 0
+        },
+        {
+          "name": "version",
+          "type": "integer",
+          "notNull": true,
+          "default": 1
+        },
+        {
+          "name": "created_at",
+          "type": "timestamp",
+          "notNull": true
+        },
+        {
+          "name": "updated_at",
+          "type": "timestamp",
+          "notNull": true
+        },
+        {
+          "name": "created_by",
+          "type": "bigint"
+        },
+        {
+          "name": "updated_by",
+          "type": "bigint"
+        },
+        {
+          "name": "deleted_at",
+          "type": "timestamp"
+        },
+        {
+          "name": "name",
+          "type": "text"
+        },
+        {
+          "name": "plan_id",
+          "type": "bigint",
+          "references": "training_plans"
+        },
+        {
+          "name": "trainer",
+          "type": "text"
+        },
+        {
+          "name": "session_at",
+          "type": "timestamp"
+        },
+        {
+          "name": "location",
+          "type": "text"
+        },
+        {
+          "name": "duration_hours",
+          "type": "real"
+        },
+        {
+          "name": "pass_mark",
+          "type": "bigint"
+        },
+        {
+          "name": "content",
+          "type": "text"
+        },
+        {
+          "name": "materials",
+          "type": "text"
+        },
+        {
+          "name": "org_id",
+          "type": "bigint",
+          "references": "organisations"
+        }
+      ],
+      "indexes": [
+        {
+          "name": "training_courses_code_uq",
+          "columns": [
+            "code"
+          ],
+          "unique": true
+        },
+        {
+          "name": "training_courses_live_order",
+          "columns": [
+            "sort_index desc",
+            "id desc"
+          ],
+          "where": "deleted_at is null"
+        },
+        {
+          "name": "training_courses_name_idx",
+          "columns": [
+            "name"
+          ]
+        },
+        {
+          "name": "training_courses_plan_id_idx",
+          "columns": [
+            "plan_id"
+          ]
+        },
+        {
+          "name": "training_courses_session_at_idx",
+          "columns": [
+            "session_at"
+          ]
+        },
+        {
+          "name": "training_courses_org_id_idx",
+          "columns": [
+            "org_id"
+          ]
+        }
+      ]
+    },
+    {
+      "name": "training_enrolments",
+      "columns": [
+        {
+          "name": "id",
+          "type": "id"
+        },
+        {
+          "name": "code",
+          "type": "text",
+          "notNull": true
+        },
+        {
+          "name": "status",
+          "type": "text",
+          "notNull": true,
+          "default": "enrolled"
+        },
+        {
+          "name": "version",
+          "type": "integer",
+          "notNull": true,
+          "default": 1
+        },
+        {
+          "name": "created_at",
+          "type": "timestamp",
+          "notNull": true
+        },
+        {
+          "name": "updated_at",
+          "type": "timestamp",
+          "notNull": true
+        },
+        {
+          "name": "created_by",
+          "type": "bigint"
+        },
+        {
+          "name": "updated_by",
+          "type": "bigint"
+        },
+        {
+          "name": "deleted_at",
+          "type": "timestamp"
+        },
+        {
+          "name": "course_id",
+          "type": "bigint",
+          "references": "training_courses"
+        },
+        {
+          "name": "salesperson_id",
+          "type": "bigint",
+          "references": "salespeople"
+        },
+        {
+          "name": "attended",
+          "type": "boolean"
+        },
+        {
+          "name": "score",
+          "type": "real"
+        },
+        {
+          "name": "completed_at",
+          "type": "date"
+        },
+        {
+          "name": "feedback",
+          "type": "text"
+        },
+        {
+          "name": "org_id",
+          "type": "bigint",
+          "references": "organisations"
+        }
+      ],
+      "indexes": [
+        {
+          "name": "training_enrolments_code_uq",
+          "columns": [
+            "code"
+          ],
+          "unique": true
+        },
+        {
+          "name": "training_enrolments_live_order",
+          "columns": [
+            "deleted_at",
+            "id desc"
+          ]
+        },
+        {
+          "name": "training_enrolments_course_id_idx",
+          "columns": [
+            "course_id"
+          ]
+        },
+        {
+          "name": "training_enrolments_salesperson_id_idx",
+          "columns": [
+            "salesperson_id"
+          ]
+        },
+        {
+          "name": "training_enrolments_attended_idx",
+          "columns": [
+            "attended"
+          ]
+        },
+        {
+          "name": "training_enrolments_score_idx",
+          "columns": [
+            "score"
+          ]
+        },
+        {
+          "name": "training_enrolments_org_id_idx",
+          "columns": [
+            "org_id"
+          ]
+        }
+      ]
+    },
+    {
       "name": "customers",
       "columns": [
         {
@@ -628,6 +1004,2863 @@ export const change: SchemaChange = {
         },
         {
           "name": "customers_org_id_idx",
+          "columns": [
+            "org_id"
+          ]
+        }
+      ]
+    },
+    {
+      "name": "customers__group_ids",
+      "columns": [
+        {
+          "name": "owner_id",
+          "type": "bigint",
+          "notNull": true,
+          "references": "customers",
+          "onDelete": "cascade"
+        },
+        {
+          "name": "target_id",
+          "type": "bigint",
+          "notNull": true,
+          "references": "customer_groups"
+        }
+      ],
+      "primaryKey": [
+        "owner_id",
+        "target_id"
+      ],
+      "indexes": [
+        {
+          "name": "customers__group_ids_target",
+          "columns": [
+            "target_id"
+          ]
+        }
+      ]
+    },
+    {
+      "name": "customer_groups",
+      "columns": [
+        {
+          "name": "id",
+          "type": "id"
+        },
+        {
+          "name": "code",
+          "type": "text",
+          "notNull": true
+        },
+        {
+          "name": "status",
+          "type": "text",
+          "notNull": true,
+          "default": "normal"
+        },
+        {
+          "name": "sort_index",
+          "type": "integer",
+          "notNull": true,
+          "default": 0
+        },
+        {
+          "name": "version",
+          "type": "integer",
+          "notNull": true,
+          "default": 1
+        },
+        {
+          "name": "created_at",
+          "type": "timestamp",
+          "notNull": true
+        },
+        {
+          "name": "updated_at",
+          "type": "timestamp",
+          "notNull": true
+        },
+        {
+          "name": "created_by",
+          "type": "bigint"
+        },
+        {
+          "name": "updated_by",
+          "type": "bigint"
+        },
+        {
+          "name": "deleted_at",
+          "type": "timestamp"
+        },
+        {
+          "name": "name",
+          "type": "text"
+        },
+        {
+          "name": "description",
+          "type": "text"
+        },
+        {
+          "name": "org_id",
+          "type": "bigint",
+          "references": "organisations"
+        }
+      ],
+      "indexes": [
+        {
+          "name": "customer_groups_code_uq",
+          "columns": [
+            "code"
+          ],
+          "unique": true
+        },
+        {
+          "name": "customer_groups_live_order",
+          "columns": [
+            "sort_index desc",
+            "id desc"
+          ],
+          "where": "deleted_at is null"
+        },
+        {
+          "name": "customer_groups_name_idx",
+          "columns": [
+            "name"
+          ]
+        },
+        {
+          "name": "customer_groups_org_id_idx",
+          "columns": [
+            "org_id"
+          ]
+        }
+      ]
+    },
+    {
+      "name": "interactions",
+      "columns": [
+        {
+          "name": "id",
+          "type": "id"
+        },
+        {
+          "name": "code",
+          "type": "text",
+          "notNull": true
+        },
+        {
+          "name": "status",
+          "type": "text",
+          "notNull": true,
+          "default": "normal"
+        },
+        {
+          "name": "version",
+          "type": "integer",
+          "notNull": true,
+          "default": 1
+        },
+        {
+          "name": "created_at",
+          "type": "timestamp",
+          "notNull": true
+        },
+        {
+          "name": "updated_at",
+          "type": "timestamp",
+          "notNull": true
+        },
+        {
+          "name": "created_by",
+          "type": "bigint"
+        },
+        {
+          "name": "updated_by",
+          "type": "bigint"
+        },
+        {
+          "name": "deleted_at",
+          "type": "timestamp"
+        },
+        {
+          "name": "subject",
+          "type": "text"
+        },
+        {
+          "name": "customer_id",
+          "type": "bigint",
+          "references": "customers"
+        },
+        {
+          "name": "type",
+          "type": "text"
+        },
+        {
+          "name": "occurred_at",
+          "type": "timestamp"
+        },
+        {
+          "name": "channel",
+          "type": "text"
+        },
+        {
+          "name": "content",
+          "type": "text"
+        },
+        {
+          "name": "result",
+          "type": "text"
+        },
+        {
+          "name": "next_follow_up_date",
+          "type": "date"
+        },
+        {
+          "name": "owner_id",
+          "type": "bigint",
+          "references": "salespeople"
+        },
+        {
+          "name": "org_id",
+          "type": "bigint",
+          "references": "organisations"
+        }
+      ],
+      "indexes": [
+        {
+          "name": "interactions_code_uq",
+          "columns": [
+            "code"
+          ],
+          "unique": true
+        },
+        {
+          "name": "interactions_live_order",
+          "columns": [
+            "deleted_at",
+            "id desc"
+          ]
+        },
+        {
+          "name": "interactions_subject_idx",
+          "columns": [
+            "subject"
+          ]
+        },
+        {
+          "name": "interactions_customer_id_idx",
+          "columns": [
+            "customer_id"
+          ]
+        },
+        {
+          "name": "interactions_type_idx",
+          "columns": [
+            "type"
+          ]
+        },
+        {
+          "name": "interactions_occurred_at_idx",
+          "columns": [
+            "occurred_at"
+          ]
+        },
+        {
+          "name": "interactions_channel_idx",
+          "columns": [
+            "channel"
+          ]
+        },
+        {
+          "name": "interactions_next_follow_up_date_idx",
+          "columns": [
+            "next_follow_up_date"
+          ]
+        },
+        {
+          "name": "interactions_owner_id_idx",
+          "columns": [
+            "owner_id"
+          ]
+        },
+        {
+          "name": "interactions_org_id_idx",
+          "columns": [
+            "org_id"
+          ]
+        }
+      ]
+    },
+    {
+      "name": "feedback",
+      "columns": [
+        {
+          "name": "id",
+          "type": "id"
+        },
+        {
+          "name": "code",
+          "type": "text",
+          "notNull": true
+        },
+        {
+          "name": "status",
+          "type": "text",
+          "notNull": true,
+          "default": "new"
+        },
+        {
+          "name": "version",
+          "type": "integer",
+          "notNull": true,
+          "default": 1
+        },
+        {
+          "name": "created_at",
+          "type": "timestamp",
+          "notNull": true
+        },
+        {
+          "name": "updated_at",
+          "type": "timestamp",
+          "notNull": true
+        },
+        {
+          "name": "created_by",
+          "type": "bigint"
+        },
+        {
+          "name": "updated_by",
+          "type": "bigint"
+        },
+        {
+          "name": "deleted_at",
+          "type": "timestamp"
+        },
+        {
+          "name": "subject",
+          "type": "text"
+        },
+        {
+          "name": "customer_id",
+          "type": "bigint",
+          "references": "customers"
+        },
+        {
+          "name": "type",
+          "type": "text"
+        },
+        {
+          "name": "priority",
+          "type": "text"
+        },
+        {
+          "name": "content",
+          "type": "text"
+        },
+        {
+          "name": "satisfaction",
+          "type": "bigint"
+        },
+        {
+          "name": "suggestions",
+          "type": "text"
+        },
+        {
+          "name": "handling_record",
+          "type": "text"
+        },
+        {
+          "name": "handling_result",
+          "type": "text"
+        },
+        {
+          "name": "product_id",
+          "type": "bigint",
+          "references": "products"
+        },
+        {
+          "name": "assignee_id",
+          "type": "bigint",
+          "references": "accounts"
+        },
+        {
+          "name": "salesperson_id",
+          "type": "bigint",
+          "references": "salespeople"
+        },
+        {
+          "name": "org_id",
+          "type": "bigint",
+          "references": "organisations"
+        }
+      ],
+      "indexes": [
+        {
+          "name": "feedback_code_uq",
+          "columns": [
+            "code"
+          ],
+          "unique": true
+        },
+        {
+          "name": "feedback_live_order",
+          "columns": [
+            "deleted_at",
+            "id desc"
+          ]
+        },
+        {
+          "name": "feedback_subject_idx",
+          "columns": [
+            "subject"
+          ]
+        },
+        {
+          "name": "feedback_customer_id_idx",
+          "columns": [
+            "customer_id"
+          ]
+        },
+        {
+          "name": "feedback_type_idx",
+          "columns": [
+            "type"
+          ]
+        },
+        {
+          "name": "feedback_priority_idx",
+          "columns": [
+            "priority"
+          ]
+        },
+        {
+          "name": "feedback_satisfaction_idx",
+          "columns": [
+            "satisfaction"
+          ]
+        },
+        {
+          "name": "feedback_product_id_idx",
+          "columns": [
+            "product_id"
+          ]
+        },
+        {
+          "name": "feedback_assignee_id_idx",
+          "columns": [
+            "assignee_id"
+          ]
+        },
+        {
+          "name": "feedback_salesperson_id_idx",
+          "columns": [
+            "salesperson_id"
+          ]
+        },
+        {
+          "name": "feedback_org_id_idx",
+          "columns": [
+            "org_id"
+          ]
+        }
+      ]
+    },
+    {
+      "name": "customer_analyses",
+      "columns": [
+        {
+          "name": "id",
+          "type": "id"
+        },
+        {
+          "name": "code",
+          "type": "text",
+          "notNull": true
+        },
+        {
+          "name": "status",
+          "type": "text",
+          "notNull": true,
+          "default": "normal"
+        },
+        {
+          "name": "version",
+          "type": "integer",
+          "notNull": true,
+          "default": 1
+        },
+        {
+          "name": "created_at",
+          "type": "timestamp",
+          "notNull": true
+        },
+        {
+          "name": "updated_at",
+          "type": "timestamp",
+          "notNull": true
+        },
+        {
+          "name": "created_by",
+          "type": "bigint"
+        },
+        {
+          "name": "updated_by",
+          "type": "bigint"
+        },
+        {
+          "name": "deleted_at",
+          "type": "timestamp"
+        },
+        {
+          "name": "title",
+          "type": "text"
+        },
+        {
+          "name": "dimension",
+          "type": "text"
+        },
+        {
+          "name": "period_from",
+          "type": "date"
+        },
+        {
+          "name": "period_to",
+          "type": "date"
+        },
+        {
+          "name": "criteria",
+          "type": "text"
+        },
+        {
+          "name": "conclusion",
+          "type": "text"
+        },
+        {
+          "name": "analyst_id",
+          "type": "bigint",
+          "references": "accounts"
+        },
+        {
+          "name": "org_id",
+          "type": "bigint",
+          "references": "organisations"
+        }
+      ],
+      "indexes": [
+        {
+          "name": "customer_analyses_code_uq",
+          "columns": [
+            "code"
+          ],
+          "unique": true
+        },
+        {
+          "name": "customer_analyses_live_order",
+          "columns": [
+            "deleted_at",
+            "id desc"
+          ]
+        },
+        {
+          "name": "customer_analyses_title_idx",
+          "columns": [
+            "title"
+          ]
+        },
+        {
+          "name": "customer_analyses_dimension_idx",
+          "columns": [
+            "dimension"
+          ]
+        },
+        {
+          "name": "customer_analyses_period_from_idx",
+          "columns": [
+            "period_from"
+          ]
+        },
+        {
+          "name": "customer_analyses_analyst_id_idx",
+          "columns": [
+            "analyst_id"
+          ]
+        },
+        {
+          "name": "customer_analyses_org_id_idx",
+          "columns": [
+            "org_id"
+          ]
+        }
+      ]
+    },
+    {
+      "name": "products",
+      "columns": [
+        {
+          "name": "id",
+          "type": "id"
+        },
+        {
+          "name": "code",
+          "type": "text",
+          "notNull": true
+        },
+        {
+          "name": "status",
+          "type": "text",
+          "notNull": true,
+          "default": "onSale"
+        },
+        {
+          "name": "sort_index",
+          "type": "integer",
+          "notNull": true,
+          "default": 0
+        },
+        {
+          "name": "version",
+          "type": "integer",
+          "notNull": true,
+          "default": 1
+        },
+        {
+          "name": "created_at",
+          "type": "timestamp",
+          "notNull": true
+        },
+        {
+          "name": "updated_at",
+          "type": "timestamp",
+          "notNull": true
+        },
+        {
+          "name": "created_by",
+          "type": "bigint"
+        },
+        {
+          "name": "updated_by",
+          "type": "bigint"
+        },
+        {
+          "name": "deleted_at",
+          "type": "timestamp"
+        },
+        {
+          "name": "name",
+          "type": "text"
+        },
+        {
+          "name": "insurance_type",
+          "type": "text"
+        },
+        {
+          "name": "insurer",
+          "type": "text"
+        },
+        {
+          "name": "insurance_period",
+          "type": "text"
+        },
+        {
+          "name": "sum_insured_min",
+          "type": "bigint"
+        },
+        {
+          "name": "sum_insured_max",
+          "type": "bigint"
+        },
+        {
+          "name": "min_age",
+          "type": "bigint"
+        },
+        {
+          "name": "max_age",
+          "type": "bigint"
+        },
+        {
+          "name": "base_premium",
+          "type": "bigint"
+        },
+        {
+          "name": "pricing",
+          "type": "text"
+        },
+        {
+          "name": "coverage",
+          "type": "text"
+        },
+        {
+          "name": "claim_instructions",
+          "type": "text"
+        },
+        {
+          "name": "rules",
+          "type": "text"
+        }
+      ],
+      "indexes": [
+        {
+          "name": "products_code_uq",
+          "columns": [
+            "code"
+          ],
+          "unique": true
+        },
+        {
+          "name": "products_live_order",
+          "columns": [
+            "sort_index desc",
+            "id desc"
+          ],
+          "where": "deleted_at is null"
+        },
+        {
+          "name": "products_name_uq",
+          "columns": [
+            "name"
+          ],
+          "unique": true,
+          "where": "deleted_at is null"
+        },
+        {
+          "name": "products_insurance_type_idx",
+          "columns": [
+            "insurance_type"
+          ]
+        },
+        {
+          "name": "products_insurer_idx",
+          "columns": [
+            "insurer"
+          ]
+        },
+        {
+          "name": "products_base_premium_idx",
+          "columns": [
+            "base_premium"
+          ]
+        }
+      ]
+    },
+    {
+      "name": "signings",
+      "columns": [
+        {
+          "name": "id",
+          "type": "id"
+        },
+        {
+          "name": "code",
+          "type": "text",
+          "notNull": true
+        },
+        {
+          "name": "status",
+          "type": "text",
+          "notNull": true,
+          "default": "draft"
+        },
+        {
+          "name": "version",
+          "type": "integer",
+          "notNull": true,
+          "default": 1
+        },
+        {
+          "name": "created_at",
+          "type": "timestamp",
+          "notNull": true
+        },
+        {
+          "name": "updated_at",
+          "type": "timestamp",
+          "notNull": true
+        },
+        {
+          "name": "created_by",
+          "type": "bigint"
+        },
+        {
+          "name": "updated_by",
+          "type": "bigint"
+        },
+        {
+          "name": "deleted_at",
+          "type": "timestamp"
+        },
+        {
+          "name": "signing_no",
+          "type": "text"
+        },
+        {
+          "name": "insurer",
+          "type": "text"
+        },
+        {
+          "name": "signing_date",
+          "type": "date"
+        },
+        {
+          "name": "handler_id",
+          "type": "bigint",
+          "references": "accounts"
+        },
+        {
+          "name": "amount",
+          "type": "bigint"
+        },
+        {
+          "name": "insurance_type",
+          "type": "text"
+        },
+        {
+          "name": "product_id",
+          "type": "bigint",
+          "references": "products"
+        },
+        {
+          "name": "customer_id",
+          "type": "bigint",
+          "references": "customers"
+        },
+        {
+          "name": "insured_id",
+          "type": "bigint",
+          "references": "customers"
+        },
+        {
+          "name": "salesperson_id",
+          "type": "bigint",
+          "references": "salespeople"
+        },
+        {
+          "name": "org_id",
+          "type": "bigint",
+          "references": "organisations"
+        },
+        {
+          "name": "remarks",
+          "type": "text"
+        }
+      ],
+      "indexes": [
+        {
+          "name": "signings_code_uq",
+          "columns": [
+            "code"
+          ],
+          "unique": true
+        },
+        {
+          "name": "signings_live_order",
+          "columns": [
+            "deleted_at",
+            "id desc"
+          ]
+        },
+        {
+          "name": "signings_signing_no_uq",
+          "columns": [
+            "signing_no"
+          ],
+          "unique": true,
+          "where": "deleted_at is null"
+        },
+        {
+          "name": "signings_insurer_idx",
+          "columns": [
+            "insurer"
+          ]
+        },
+        {
+          "name": "signings_signing_date_idx",
+          "columns": [
+            "signing_date"
+          ]
+        },
+        {
+          "name": "signings_handler_id_idx",
+          "columns": [
+            "handler_id"
+          ]
+        },
+        {
+          "name": "signings_amount_idx",
+          "columns": [
+            "amount"
+          ]
+        },
+        {
+          "name": "signings_insurance_type_idx",
+          "columns": [
+            "insurance_type"
+          ]
+        },
+        {
+          "name": "signings_product_id_idx",
+          "columns": [
+            "product_id"
+          ]
+        },
+        {
+          "name": "signings_customer_id_idx",
+          "columns": [
+            "customer_id"
+          ]
+        },
+        {
+          "name": "signings_insured_id_idx",
+          "columns": [
+            "insured_id"
+          ]
+        },
+        {
+          "name": "signings_salesperson_id_idx",
+          "columns": [
+            "salesperson_id"
+          ]
+        },
+        {
+          "name": "signings_org_id_idx",
+          "columns": [
+            "org_id"
+          ]
+        }
+      ]
+    },
+    {
+      "name": "policies",
+      "columns": [
+        {
+          "name": "id",
+          "type": "id"
+        },
+        {
+          "name": "code",
+          "type": "text",
+          "notNull": true
+        },
+        {
+          "name": "status",
+          "type": "text",
+          "notNull": true,
+          "default": "pending"
+        },
+        {
+          "name": "version",
+          "type": "integer",
+          "notNull": true,
+          "default": 1
+        },
+        {
+          "name": "created_at",
+          "type": "timestamp",
+          "notNull": true
+        },
+        {
+          "name": "updated_at",
+          "type": "timestamp",
+          "notNull": true
+        },
+        {
+          "name": "created_by",
+          "type": "bigint"
+        },
+        {
+          "name": "updated_by",
+          "type": "bigint"
+        },
+        {
+          "name": "deleted_at",
+          "type": "timestamp"
+        },
+        {
+          "name": "policy_no",
+          "type": "text"
+        },
+        {
+          "name": "applicant_id",
+          "type": "bigint",
+          "references": "customers"
+        },
+        {
+          "name": "insured_id",
+          "type": "bigint",
+          "references": "customers"
+        },
+        {
+          "name": "product_id",
+          "type": "bigint",
+          "references": "products"
+        },
+        {
+          "name": "insurance_type",
+          "type": "text"
+        },
+        {
+          "name": "start_date",
+          "type": "date"
+        },
+        {
+          "name": "end_date",
+          "type": "date"
+        },
+        {
+          "name": "premium",
+          "type": "bigint"
+        },
+        {
+          "name": "sum_insured",
+          "type": "bigint"
+        },
+        {
+          "name": "payment_frequency",
+          "type": "text"
+        },
+        {
+          "name": "next_due_date",
+          "type": "date"
+        },
+        {
+          "name": "coverage",
+          "type": "text"
+        },
+        {
+          "name": "salesperson_id",
+          "type": "bigint",
+          "references": "salespeople"
+        },
+        {
+          "name": "org_id",
+          "type": "bigint",
+          "references": "organisations"
+        },
+        {
+          "name": "signing_id",
+          "type": "bigint",
+          "references": "signings"
+        },
+        {
+          "name": "renewed_from_id",
+          "type": "bigint",
+          "references": "policies"
+        }
+      ],
+      "indexes": [
+        {
+          "name": "policies_code_uq",
+          "columns": [
+            "code"
+          ],
+          "unique": true
+        },
+        {
+          "name": "policies_live_order",
+          "columns": [
+            "deleted_at",
+            "id desc"
+          ]
+        },
+        {
+          "name": "policies_policy_no_uq",
+          "columns": [
+            "policy_no"
+          ],
+          "unique": true,
+          "where": "deleted_at is null"
+        },
+        {
+          "name": "policies_applicant_id_idx",
+          "columns": [
+            "applicant_id"
+          ]
+        },
+        {
+          "name": "policies_insured_id_idx",
+          "columns": [
+            "insured_id"
+          ]
+        },
+        {
+          "name": "policies_product_id_idx",
+          "columns": [
+            "product_id"
+          ]
+        },
+        {
+          "name": "policies_insurance_type_idx",
+          "columns": [
+            "insurance_type"
+          ]
+        },
+        {
+          "name": "policies_start_date_idx",
+          "columns": [
+            "start_date"
+          ]
+        },
+        {
+          "name": "policies_end_date_idx",
+          "columns": [
+            "end_date"
+          ]
+        },
+        {
+          "name": "policies_premium_idx",
+          "columns": [
+            "premium"
+          ]
+        },
+        {
+          "name": "policies_sum_insured_idx",
+          "columns": [
+            "sum_insured"
+          ]
+        },
+        {
+          "name": "policies_payment_frequency_idx",
+          "columns": [
+            "payment_frequency"
+          ]
+        },
+        {
+          "name": "policies_next_due_date_idx",
+          "columns": [
+            "next_due_date"
+          ]
+        },
+        {
+          "name": "policies_salesperson_id_idx",
+          "columns": [
+            "salesperson_id"
+          ]
+        },
+        {
+          "name": "policies_org_id_idx",
+          "columns": [
+            "org_id"
+          ]
+        },
+        {
+          "name": "policies_signing_id_idx",
+          "columns": [
+            "signing_id"
+          ]
+        },
+        {
+          "name": "policies_renewed_from_id_idx",
+          "columns": [
+            "renewed_from_id"
+          ]
+        }
+      ]
+    },
+    {
+      "name": "contracts",
+      "columns": [
+        {
+          "name": "id",
+          "type": "id"
+        },
+        {
+          "name": "code",
+          "type": "text",
+          "notNull": true
+        },
+        {
+          "name": "status",
+          "type": "text",
+          "notNull": true,
+          "default": "draft"
+        },
+        {
+          "name": "version",
+          "type": "integer",
+          "notNull": true,
+          "default": 1
+        },
+        {
+          "name": "created_at",
+          "type": "timestamp",
+          "notNull": true
+        },
+        {
+          "name": "updated_at",
+          "type": "timestamp",
+          "notNull": true
+        },
+        {
+          "name": "created_by",
+          "type": "bigint"
+        },
+        {
+          "name": "updated_by",
+          "type": "bigint"
+        },
+        {
+          "name": "deleted_at",
+          "type": "timestamp"
+        },
+        {
+          "name": "contract_no",
+          "type": "text"
+        },
+        {
+          "name": "name",
+          "type": "text"
+        },
+        {
+          "name": "signing_date",
+          "type": "date"
+        },
+        {
+          "name": "valid_from",
+          "type": "date"
+        },
+        {
+          "name": "valid_to",
+          "type": "date"
+        },
+        {
+          "name": "amount",
+          "type": "bigint"
+        },
+        {
+          "name": "additional_clauses",
+          "type": "text"
+        },
+        {
+          "name": "policy_id",
+          "type": "bigint",
+          "references": "policies"
+        },
+        {
+          "name": "customer_id",
+          "type": "bigint",
+          "references": "customers"
+        },
+        {
+          "name": "salesperson_id",
+          "type": "bigint",
+          "references": "salespeople"
+        },
+        {
+          "name": "org_id",
+          "type": "bigint",
+          "references": "organisations"
+        }
+      ],
+      "indexes": [
+        {
+          "name": "contracts_code_uq",
+          "columns": [
+            "code"
+          ],
+          "unique": true
+        },
+        {
+          "name": "contracts_live_order",
+          "columns": [
+            "deleted_at",
+            "id desc"
+          ]
+        },
+        {
+          "name": "contracts_contract_no_uq",
+          "columns": [
+            "contract_no"
+          ],
+          "unique": true,
+          "where": "deleted_at is null"
+        },
+        {
+          "name": "contracts_name_idx",
+          "columns": [
+            "name"
+          ]
+        },
+        {
+          "name": "contracts_signing_date_idx",
+          "columns": [
+            "signing_date"
+          ]
+        },
+        {
+          "name": "contracts_valid_from_idx",
+          "columns": [
+            "valid_from"
+          ]
+        },
+        {
+          "name": "contracts_valid_to_idx",
+          "columns": [
+            "valid_to"
+          ]
+        },
+        {
+          "name": "contracts_amount_idx",
+          "columns": [
+            "amount"
+          ]
+        },
+        {
+          "name": "contracts_policy_id_idx",
+          "columns": [
+            "policy_id"
+          ]
+        },
+        {
+          "name": "contracts_customer_id_idx",
+          "columns": [
+            "customer_id"
+          ]
+        },
+        {
+          "name": "contracts_salesperson_id_idx",
+          "columns": [
+            "salesperson_id"
+          ]
+        },
+        {
+          "name": "contracts_org_id_idx",
+          "columns": [
+            "org_id"
+          ]
+        }
+      ]
+    },
+    {
+      "name": "claims",
+      "columns": [
+        {
+          "name": "id",
+          "type": "id"
+        },
+        {
+          "name": "code",
+          "type": "text",
+          "notNull": true
+        },
+        {
+          "name": "status",
+          "type": "text",
+          "notNull": true,
+          "default": "reported"
+        },
+        {
+          "name": "version",
+          "type": "integer",
+          "notNull": true,
+          "default": 1
+        },
+        {
+          "name": "created_at",
+          "type": "timestamp",
+          "notNull": true
+        },
+        {
+          "name": "updated_at",
+          "type": "timestamp",
+          "notNull": true
+        },
+        {
+          "name": "created_by",
+          "type": "bigint"
+        },
+        {
+          "name": "updated_by",
+          "type": "bigint"
+        },
+        {
+          "name": "deleted_at",
+          "type": "timestamp"
+        },
+        {
+          "name": "claim_no",
+          "type": "text"
+        },
+        {
+          "name": "policy_id",
+          "type": "bigint",
+          "references": "policies"
+        },
+        {
+          "name": "insured_id",
+          "type": "bigint",
+          "references": "customers"
+        },
+        {
+          "name": "reporter",
+          "type": "text"
+        },
+        {
+          "name": "reporter_phone_enc",
+          "type": "text"
+        },
+        {
+          "name": "reporter_phone_mask",
+          "type": "text"
+        },
+        {
+          "name": "reporter_phone_bidx",
+          "type": "text"
+        },
+        {
+          "name": "claim_type",
+          "type": "text"
+        },
+        {
+          "name": "incident_at",
+          "type": "timestamp"
+        },
+        {
+          "name": "requested_amount",
+          "type": "bigint"
+        },
+        {
+          "name": "approved_amount",
+          "type": "bigint"
+        },
+        {
+          "name": "paid_amount",
+          "type": "bigint"
+        },
+        {
+          "name": "cause",
+          "type": "text"
+        },
+        {
+          "name": "handler_id",
+          "type": "bigint",
+          "references": "accounts"
+        },
+        {
+          "name": "handled_at",
+          "type": "timestamp"
+        },
+        {
+          "name": "rating",
+          "type": "bigint"
+        },
+        {
+          "name": "salesperson_id",
+          "type": "bigint",
+          "references": "salespeople"
+        },
+        {
+          "name": "org_id",
+          "type": "bigint",
+          "references": "organisations"
+        }
+      ],
+      "indexes": [
+        {
+          "name": "claims_code_uq",
+          "columns": [
+            "code"
+          ],
+          "unique": true
+        },
+        {
+          "name": "claims_live_order",
+          "columns": [
+            "deleted_at",
+            "id desc"
+          ]
+        },
+        {
+          "name": "claims_claim_no_uq",
+          "columns": [
+            "claim_no"
+          ],
+          "unique": true,
+          "where": "deleted_at is null"
+        },
+        {
+          "name": "claims_policy_id_idx",
+          "columns": [
+            "policy_id"
+          ]
+        },
+        {
+          "name": "claims_insured_id_idx",
+          "columns": [
+            "insured_id"
+          ]
+        },
+        {
+          "name": "claims_reporter_phone_bidx_idx",
+          "columns": [
+            "reporter_phone_bidx"
+          ]
+        },
+        {
+          "name": "claims_claim_type_idx",
+          "columns": [
+            "claim_type"
+          ]
+        },
+        {
+          "name": "claims_incident_at_idx",
+          "columns": [
+            "incident_at"
+          ]
+        },
+        {
+          "name": "claims_requested_amount_idx",
+          "columns": [
+            "requested_amount"
+          ]
+        },
+        {
+          "name": "claims_handler_id_idx",
+          "columns": [
+            "handler_id"
+          ]
+        },
+        {
+          "name": "claims_handled_at_idx",
+          "columns": [
+            "handled_at"
+          ]
+        },
+        {
+          "name": "claims_salesperson_id_idx",
+          "columns": [
+            "salesperson_id"
+          ]
+        },
+        {
+          "name": "claims_org_id_idx",
+          "columns": [
+            "org_id"
+          ]
+        }
+      ]
+    },
+    {
+      "name": "opportunities",
+      "columns": [
+        {
+          "name": "id",
+          "type": "id"
+        },
+        {
+          "name": "code",
+          "type": "text",
+          "notNull": true
+        },
+        {
+          "name": "status",
+          "type": "text",
+          "notNull": true,
+          "default": "normal"
+        },
+        {
+          "name": "version",
+          "type": "integer",
+          "notNull": true,
+          "default": 1
+        },
+        {
+          "name": "created_at",
+          "type": "timestamp",
+          "notNull": true
+        },
+        {
+          "name": "updated_at",
+          "type": "timestamp",
+          "notNull": true
+        },
+        {
+          "name": "created_by",
+          "type": "bigint"
+        },
+        {
+          "name": "updated_by",
+          "type": "bigint"
+        },
+        {
+          "name": "deleted_at",
+          "type": "timestamp"
+        },
+        {
+          "name": "title",
+          "type": "text"
+        },
+        {
+          "name": "customer_id",
+          "type": "bigint",
+          "references": "customers"
+        },
+        {
+          "name": "lead_name",
+          "type": "text"
+        },
+        {
+          "name": "product_id",
+          "type": "bigint",
+          "references": "products"
+        },
+        {
+          "name": "source",
+          "type": "text"
+        },
+        {
+          "name": "attention",
+          "type": "text"
+        },
+        {
+          "name": "stage",
+          "type": "text"
+        },
+        {
+          "name": "probability",
+          "type": "bigint"
+        },
+        {
+          "name": "expected_amount",
+          "type": "bigint"
+        },
+        {
+          "name": "expected_close_date",
+          "type": "date"
+        },
+        {
+          "name": "lost_reason",
+          "type": "text"
+        },
+        {
+          "name": "owner_id",
+          "type": "bigint",
+          "references": "salespeople"
+        },
+        {
+          "name": "org_id",
+          "type": "bigint",
+          "references": "organisations"
+        }
+      ],
+      "indexes": [
+        {
+          "name": "opportunities_code_uq",
+          "columns": [
+            "code"
+          ],
+          "unique": true
+        },
+        {
+          "name": "opportunities_live_order",
+          "columns": [
+            "deleted_at",
+            "id desc"
+          ]
+        },
+        {
+          "name": "opportunities_title_idx",
+          "columns": [
+            "title"
+          ]
+        },
+        {
+          "name": "opportunities_customer_id_idx",
+          "columns": [
+            "customer_id"
+          ]
+        },
+        {
+          "name": "opportunities_product_id_idx",
+          "columns": [
+            "product_id"
+          ]
+        },
+        {
+          "name": "opportunities_source_idx",
+          "columns": [
+            "source"
+          ]
+        },
+        {
+          "name": "opportunities_attention_idx",
+          "columns": [
+            "attention"
+          ]
+        },
+        {
+          "name": "opportunities_stage_idx",
+          "columns": [
+            "stage"
+          ]
+        },
+        {
+          "name": "opportunities_expected_amount_idx",
+          "columns": [
+            "expected_amount"
+          ]
+        },
+        {
+          "name": "opportunities_expected_close_date_idx",
+          "columns": [
+            "expected_close_date"
+          ]
+        },
+        {
+          "name": "opportunities_owner_id_idx",
+          "columns": [
+            "owner_id"
+          ]
+        },
+        {
+          "name": "opportunities_org_id_idx",
+          "columns": [
+            "org_id"
+          ]
+        }
+      ]
+    },
+    {
+      "name": "sales_plans",
+      "columns": [
+        {
+          "name": "id",
+          "type": "id"
+        },
+        {
+          "name": "code",
+          "type": "text",
+          "notNull": true
+        },
+        {
+          "name": "status",
+          "type": "text",
+          "notNull": true,
+          "default": "normal"
+        },
+        {
+          "name": "version",
+          "type": "integer",
+          "notNull": true,
+          "default": 1
+        },
+        {
+          "name": "created_at",
+          "type": "timestamp",
+          "notNull": true
+        },
+        {
+          "name": "updated_at",
+          "type": "timestamp",
+          "notNull": true
+        },
+        {
+          "name": "created_by",
+          "type": "bigint"
+        },
+        {
+          "name": "updated_by",
+          "type": "bigint"
+        },
+        {
+          "name": "deleted_at",
+          "type": "timestamp"
+        },
+        {
+          "name": "name",
+          "type": "text"
+        },
+        {
+          "name": "period_type",
+          "type": "text"
+        },
+        {
+          "name": "period_start",
+          "type": "date"
+        },
+        {
+          "name": "period_end",
+          "type": "date"
+        },
+        {
+          "name": "parent_id",
+          "type": "bigint",
+          "references": "sales_plans"
+        },
+        {
+          "name": "salesperson_id",
+          "type": "bigint",
+          "references": "salespeople"
+        },
+        {
+          "name": "org_id",
+          "type": "bigint",
+          "references": "organisations"
+        },
+        {
+          "name": "premium_target",
+          "type": "bigint"
+        },
+        {
+          "name": "premium_stretch",
+          "type": "bigint"
+        },
+        {
+          "name": "premium_challenge",
+          "type": "bigint"
+        },
+        {
+          "name": "policy_count_target",
+          "type": "bigint"
+        },
+        {
+          "name": "new_customer_target",
+          "type": "bigint"
+        },
+        {
+          "name": "notes",
+          "type": "text"
+        }
+      ],
+      "indexes": [
+        {
+          "name": "sales_plans_code_uq",
+          "columns": [
+            "code"
+          ],
+          "unique": true
+        },
+        {
+          "name": "sales_plans_live_order",
+          "columns": [
+            "deleted_at",
+            "id desc"
+          ]
+        },
+        {
+          "name": "sales_plans_name_idx",
+          "columns": [
+            "name"
+          ]
+        },
+        {
+          "name": "sales_plans_period_type_idx",
+          "columns": [
+            "period_type"
+          ]
+        },
+        {
+          "name": "sales_plans_period_start_idx",
+          "columns": [
+            "period_start"
+          ]
+        },
+        {
+          "name": "sales_plans_parent_id_idx",
+          "columns": [
+            "parent_id"
+          ]
+        },
+        {
+          "name": "sales_plans_salesperson_id_idx",
+          "columns": [
+            "salesperson_id"
+          ]
+        },
+        {
+          "name": "sales_plans_org_id_idx",
+          "columns": [
+            "org_id"
+          ]
+        }
+      ]
+    },
+    {
+      "name": "incentive_policies",
+      "columns": [
+        {
+          "name": "id",
+          "type": "id"
+        },
+        {
+          "name": "code",
+          "type": "text",
+          "notNull": true
+        },
+        {
+          "name": "status",
+          "type": "text",
+          "notNull": true,
+          "default": "normal"
+        },
+        {
+          "name": "sort_index",
+          "type": "integer",
+          "notNull": true,
+          "default": 0
+        },
+        {
+          "name": "version",
+          "type": "integer",
+          "notNull": true,
+          "default": 1
+        },
+        {
+          "name": "created_at",
+          "type": "timestamp",
+          "notNull": true
+        },
+        {
+          "name": "updated_at",
+          "type": "timestamp",
+          "notNull": true
+        },
+        {
+          "name": "created_by",
+          "type": "bigint"
+        },
+        {
+          "name": "updated_by",
+          "type": "bigint"
+        },
+        {
+          "name": "deleted_at",
+          "type": "timestamp"
+        },
+        {
+          "name": "name",
+          "type": "text"
+        },
+        {
+          "name": "rule_type",
+          "type": "text"
+        },
+        {
+          "name": "insurance_type",
+          "type": "text"
+        },
+        {
+          "name": "product_id",
+          "type": "bigint",
+          "references": "products"
+        },
+        {
+          "name": "channel",
+          "type": "text"
+        },
+        {
+          "name": "policy_year",
+          "type": "bigint"
+        },
+        {
+          "name": "rate_percent",
+          "type": "real"
+        },
+        {
+          "name": "amount",
+          "type": "bigint"
+        },
+        {
+          "name": "threshold_percent",
+          "type": "real"
+        },
+        {
+          "name": "clawback_days",
+          "type": "bigint"
+        },
+        {
+          "name": "effective_from",
+          "type": "date"
+        },
+        {
+          "name": "effective_to",
+          "type": "date"
+        },
+        {
+          "name": "description",
+          "type": "text"
+        },
+        {
+          "name": "org_id",
+          "type": "bigint",
+          "references": "organisations"
+        }
+      ],
+      "indexes": [
+        {
+          "name": "incentive_policies_code_uq",
+          "columns": [
+            "code"
+          ],
+          "unique": true
+        },
+        {
+          "name": "incentive_policies_live_order",
+          "columns": [
+            "sort_index desc",
+            "id desc"
+          ],
+          "where": "deleted_at is null"
+        },
+        {
+          "name": "incentive_policies_name_idx",
+          "columns": [
+            "name"
+          ]
+        },
+        {
+          "name": "incentive_policies_rule_type_idx",
+          "columns": [
+            "rule_type"
+          ]
+        },
+        {
+          "name": "incentive_policies_insurance_type_idx",
+          "columns": [
+            "insurance_type"
+          ]
+        },
+        {
+          "name": "incentive_policies_product_id_idx",
+          "columns": [
+            "product_id"
+          ]
+        },
+        {
+          "name": "incentive_policies_channel_idx",
+          "columns": [
+            "channel"
+          ]
+        },
+        {
+          "name": "incentive_policies_effective_from_idx",
+          "columns": [
+            "effective_from"
+          ]
+        },
+        {
+          "name": "incentive_policies_org_id_idx",
+          "columns": [
+            "org_id"
+          ]
+        }
+      ]
+    },
+    {
+      "name": "incentive_payouts",
+      "columns": [
+        {
+          "name": "id",
+          "type": "id"
+        },
+        {
+          "name": "code",
+          "type": "text",
+          "notNull": true
+        },
+        {
+          "name": "status",
+          "type": "text",
+          "notNull": true,
+          "default": "pending"
+        },
+        {
+          "name": "version",
+          "type": "integer",
+          "notNull": true,
+          "default": 1
+        },
+        {
+          "name": "created_at",
+          "type": "timestamp",
+          "notNull": true
+        },
+        {
+          "name": "updated_at",
+          "type": "timestamp",
+          "notNull": true
+        },
+        {
+          "name": "created_by",
+          "type": "bigint"
+        },
+        {
+          "name": "updated_by",
+          "type": "bigint"
+        },
+        {
+          "name": "deleted_at",
+          "type": "timestamp"
+        },
+        {
+          "name": "salesperson_id",
+          "type": "bigint",
+          "references": "salespeople"
+        },
+        {
+          "name": "period",
+          "type": "text"
+        },
+        {
+          "name": "amount",
+          "type": "bigint"
+        },
+        {
+          "name": "paid_date",
+          "type": "date"
+        },
+        {
+          "name": "method",
+          "type": "text"
+        },
+        {
+          "name": "reference",
+          "type": "text"
+        },
+        {
+          "name": "remarks",
+          "type": "text"
+        },
+        {
+          "name": "org_id",
+          "type": "bigint",
+          "references": "organisations"
+        }
+      ],
+      "indexes": [
+        {
+          "name": "incentive_payouts_code_uq",
+          "columns": [
+            "code"
+          ],
+          "unique": true
+        },
+        {
+          "name": "incentive_payouts_live_order",
+          "columns": [
+            "deleted_at",
+            "id desc"
+          ]
+        },
+        {
+          "name": "incentive_payouts_salesperson_id_idx",
+          "columns": [
+            "salesperson_id"
+          ]
+        },
+        {
+          "name": "incentive_payouts_period_idx",
+          "columns": [
+            "period"
+          ]
+        },
+        {
+          "name": "incentive_payouts_amount_idx",
+          "columns": [
+            "amount"
+          ]
+        },
+        {
+          "name": "incentive_payouts_paid_date_idx",
+          "columns": [
+            "paid_date"
+          ]
+        },
+        {
+          "name": "incentive_payouts_org_id_idx",
+          "columns": [
+            "org_id"
+          ]
+        }
+      ]
+    },
+    {
+      "name": "campaigns",
+      "columns": [
+        {
+          "name": "id",
+          "type": "id"
+        },
+        {
+          "name": "code",
+          "type": "text",
+          "notNull": true
+        },
+        {
+          "name": "status",
+          "type": "text",
+          "notNull": true,
+          "default": "planned"
+        },
+        {
+          "name": "sort_index",
+          "type": "integer",
+          "notNull": true,
+          "default": 0
+        },
+        {
+          "name": "version",
+          "type": "integer",
+          "notNull": true,
+          "default": 1
+        },
+        {
+          "name": "created_at",
+          "type": "timestamp",
+          "notNull": true
+        },
+        {
+          "name": "updated_at",
+          "type": "timestamp",
+          "notNull": true
+        },
+        {
+          "name": "created_by",
+          "type": "bigint"
+        },
+        {
+          "name": "updated_by",
+          "type": "bigint"
+        },
+        {
+          "name": "deleted_at",
+          "type": "timestamp"
+        },
+        {
+          "name": "name",
+          "type": "text"
+        },
+        {
+          "name": "organiser_id",
+          "type": "bigint",
+          "references": "accounts"
+        },
+        {
+          "name": "start_at",
+          "type": "timestamp"
+        },
+        {
+          "name": "end_at",
+          "type": "timestamp"
+        },
+        {
+          "name": "location",
+          "type": "text"
+        },
+        {
+          "name": "audience",
+          "type": "text"
+        },
+        {
+          "name": "purpose",
+          "type": "text"
+        },
+        {
+          "name": "budget",
+          "type": "bigint"
+        },
+        {
+          "name": "cost",
+          "type": "bigint"
+        },
+        {
+          "name": "results",
+          "type": "text"
+        },
+        {
+          "name": "org_id",
+          "type": "bigint",
+          "references": "organisations"
+        }
+      ],
+      "indexes": [
+        {
+          "name": "campaigns_code_uq",
+          "columns": [
+            "code"
+          ],
+          "unique": true
+        },
+        {
+          "name": "campaigns_live_order",
+          "columns": [
+            "sort_index desc",
+            "id desc"
+          ],
+          "where": "deleted_at is null"
+        },
+        {
+          "name": "campaigns_name_idx",
+          "columns": [
+            "name"
+          ]
+        },
+        {
+          "name": "campaigns_organiser_id_idx",
+          "columns": [
+            "organiser_id"
+          ]
+        },
+        {
+          "name": "campaigns_start_at_idx",
+          "columns": [
+            "start_at"
+          ]
+        },
+        {
+          "name": "campaigns_cost_idx",
+          "columns": [
+            "cost"
+          ]
+        },
+        {
+          "name": "campaigns_org_id_idx",
+          "columns": [
+            "org_id"
+          ]
+        }
+      ]
+    },
+    {
+      "name": "competitor_analyses",
+      "columns": [
+        {
+          "name": "id",
+          "type": "id"
+        },
+        {
+          "name": "code",
+          "type": "text",
+          "notNull": true
+        },
+        {
+          "name": "status",
+          "type": "text",
+          "notNull": true,
+          "default": "normal"
+        },
+        {
+          "name": "sort_index",
+          "type": "integer",
+          "notNull": true,
+          "default": 0
+        },
+        {
+          "name": "version",
+          "type": "integer",
+          "notNull": true,
+          "default": 1
+        },
+        {
+          "name": "created_at",
+          "type": "timestamp",
+          "notNull": true
+        },
+        {
+          "name": "updated_at",
+          "type": "timestamp",
+          "notNull": true
+        },
+        {
+          "name": "created_by",
+          "type": "bigint"
+        },
+        {
+          "name": "updated_by",
+          "type": "bigint"
+        },
+        {
+          "name": "deleted_at",
+          "type": "timestamp"
+        },
+        {
+          "name": "title",
+          "type": "text"
+        },
+        {
+          "name": "analysis_type",
+          "type": "text"
+        },
+        {
+          "name": "competitor",
+          "type": "text"
+        },
+        {
+          "name": "competitor_product",
+          "type": "text"
+        },
+        {
+          "name": "insurance_type",
+          "type": "text"
+        },
+        {
+          "name": "price",
+          "type": "bigint"
+        },
+        {
+          "name": "our_product_id",
+          "type": "bigint",
+          "references": "products"
+        },
+        {
+          "name": "coverage",
+          "type": "text"
+        },
+        {
+          "name": "content",
+          "type": "text"
+        },
+        {
+          "name": "advantages",
+          "type": "text"
+        }
+      ],
+      "indexes": [
+        {
+          "name": "competitor_analyses_code_uq",
+          "columns": [
+            "code"
+          ],
+          "unique": true
+        },
+        {
+          "name": "competitor_analyses_live_order",
+          "columns": [
+            "sort_index desc",
+            "id desc"
+          ],
+          "where": "deleted_at is null"
+        },
+        {
+          "name": "competitor_analyses_title_idx",
+          "columns": [
+            "title"
+          ]
+        },
+        {
+          "name": "competitor_analyses_analysis_type_idx",
+          "columns": [
+            "analysis_type"
+          ]
+        },
+        {
+          "name": "competitor_analyses_competitor_idx",
+          "columns": [
+            "competitor"
+          ]
+        },
+        {
+          "name": "competitor_analyses_insurance_type_idx",
+          "columns": [
+            "insurance_type"
+          ]
+        },
+        {
+          "name": "competitor_analyses_our_product_id_idx",
+          "columns": [
+            "our_product_id"
+          ]
+        }
+      ]
+    },
+    {
+      "name": "sms_templates",
+      "columns": [
+        {
+          "name": "id",
+          "type": "id"
+        },
+        {
+          "name": "code",
+          "type": "text",
+          "notNull": true
+        },
+        {
+          "name": "status",
+          "type": "text",
+          "notNull": true,
+          "default": "normal"
+        },
+        {
+          "name": "sort_index",
+          "type": "integer",
+          "notNull": true,
+          "default": 0
+        },
+        {
+          "name": "version",
+          "type": "integer",
+          "notNull": true,
+          "default": 1
+        },
+        {
+          "name": "created_at",
+          "type": "timestamp",
+          "notNull": true
+        },
+        {
+          "name": "updated_at",
+          "type": "timestamp",
+          "notNull": true
+        },
+        {
+          "name": "created_by",
+          "type": "bigint"
+        },
+        {
+          "name": "updated_by",
+          "type": "bigint"
+        },
+        {
+          "name": "deleted_at",
+          "type": "timestamp"
+        },
+        {
+          "name": "name",
+          "type": "text"
+        },
+        {
+          "name": "kind",
+          "type": "text"
+        },
+        {
+          "name": "content_zh",
+          "type": "text"
+        },
+        {
+          "name": "content_en",
+          "type": "text"
+        },
+        {
+          "name": "provider_template_id",
+          "type": "text"
+        },
+        {
+          "name": "enabled",
+          "type": "boolean"
+        }
+      ],
+      "indexes": [
+        {
+          "name": "sms_templates_code_uq",
+          "columns": [
+            "code"
+          ],
+          "unique": true
+        },
+        {
+          "name": "sms_templates_live_order",
+          "columns": [
+            "sort_index desc",
+            "id desc"
+          ],
+          "where": "deleted_at is null"
+        },
+        {
+          "name": "sms_templates_name_idx",
+          "columns": [
+            "name"
+          ]
+        },
+        {
+          "name": "sms_templates_kind_idx",
+          "columns": [
+            "kind"
+          ]
+        },
+        {
+          "name": "sms_templates_enabled_idx",
+          "columns": [
+            "enabled"
+          ]
+        }
+      ]
+    },
+    {
+      "name": "sms_messages",
+      "columns": [
+        {
+          "name": "id",
+          "type": "id"
+        },
+        {
+          "name": "code",
+          "type": "text",
+          "notNull": true
+        },
+        {
+          "name": "status",
+          "type": "text",
+          "notNull": true,
+          "default": "queued"
+        },
+        {
+          "name": "version",
+          "type": "integer",
+          "notNull": true,
+          "default": 1
+        },
+        {
+          "name": "created_at",
+          "type": "timestamp",
+          "notNull": true
+        },
+        {
+          "name": "updated_at",
+          "type": "timestamp",
+          "notNull": true
+        },
+        {
+          "name": "created_by",
+          "type": "bigint"
+        },
+        {
+          "name": "updated_by",
+          "type": "bigint"
+        },
+        {
+          "name": "deleted_at",
+          "type": "timestamp"
+        },
+        {
+          "name": "customer_id",
+          "type": "bigint",
+          "references": "customers"
+        },
+        {
+          "name": "phone_enc",
+          "type": "text"
+        },
+        {
+          "name": "phone_mask",
+          "type": "text"
+        },
+        {
+          "name": "phone_bidx",
+          "type": "text"
+        },
+        {
+          "name": "kind",
+          "type": "text"
+        },
+        {
+          "name": "template_id",
+          "type": "bigint",
+          "references": "sms_templates"
+        },
+        {
+          "name": "content",
+          "type": "text"
+        },
+        {
+          "name": "scheduled_at",
+          "type": "timestamp"
+        },
+        {
+          "name": "sent_at",
+          "type": "timestamp"
+        },
+        {
+          "name": "provider_message_id",
+          "type": "text"
+        },
+        {
+          "name": "error",
+          "type": "text"
+        },
+        {
+          "name": "org_id",
+          "type": "bigint",
+          "references": "organisations"
+        }
+      ],
+      "indexes": [
+        {
+          "name": "sms_messages_code_uq",
+          "columns": [
+            "code"
+          ],
+          "unique": true
+        },
+        {
+          "name": "sms_messages_live_order",
+          "columns": [
+            "deleted_at",
+            "id desc"
+          ]
+        },
+        {
+          "name": "sms_messages_customer_id_idx",
+          "columns": [
+            "customer_id"
+          ]
+        },
+        {
+          "name": "sms_messages_phone_bidx_idx",
+          "columns": [
+            "phone_bidx"
+          ]
+        },
+        {
+          "name": "sms_messages_kind_idx",
+          "columns": [
+            "kind"
+          ]
+        },
+        {
+          "name": "sms_messages_template_id_idx",
+          "columns": [
+            "template_id"
+          ]
+        },
+        {
+          "name": "sms_messages_scheduled_at_idx",
+          "columns": [
+            "scheduled_at"
+          ]
+        },
+        {
+          "name": "sms_messages_sent_at_idx",
+          "columns": [
+            "sent_at"
+          ]
+        },
+        {
+          "name": "sms_messages_org_id_idx",
+          "columns": [
+            "org_id"
+          ]
+        }
+      ]
+    },
+    {
+      "name": "report_definitions",
+      "columns": [
+        {
+          "name": "id",
+          "type": "id"
+        },
+        {
+          "name": "code",
+          "type": "text",
+          "notNull": true
+        },
+        {
+          "name": "status",
+          "type": "text",
+          "notNull": true,
+          "default": "normal"
+        },
+        {
+          "name": "sort_index",
+          "type": "integer",
+          "notNull": true,
+          "default": 0
+        },
+        {
+          "name": "version",
+          "type": "integer",
+          "notNull": true,
+          "default": 1
+        },
+        {
+          "name": "created_at",
+          "type": "timestamp",
+          "notNull": true
+        },
+        {
+          "name": "updated_at",
+          "type": "timestamp",
+          "notNull": true
+        },
+        {
+          "name": "created_by",
+          "type": "bigint"
+        },
+        {
+          "name": "updated_by",
+          "type": "bigint"
+        },
+        {
+          "name": "deleted_at",
+          "type": "timestamp"
+        },
+        {
+          "name": "name",
+          "type": "text"
+        },
+        {
+          "name": "report_type",
+          "type": "text"
+        },
+        {
+          "name": "dimension",
+          "type": "text"
+        },
+        {
+          "name": "period_from",
+          "type": "date"
+        },
+        {
+          "name": "period_to",
+          "type": "date"
+        },
+        {
+          "name": "description",
+          "type": "text"
+        },
+        {
+          "name": "owner_id",
+          "type": "bigint",
+          "references": "accounts"
+        },
+        {
+          "name": "org_id",
+          "type": "bigint",
+          "references": "organisations"
+        }
+      ],
+      "indexes": [
+        {
+          "name": "report_definitions_code_uq",
+          "columns": [
+            "code"
+          ],
+          "unique": true
+        },
+        {
+          "name": "report_definitions_live_order",
+          "columns": [
+            "sort_index desc",
+            "id desc"
+          ],
+          "where": "deleted_at is null"
+        },
+        {
+          "name": "report_definitions_name_idx",
+          "columns": [
+            "name"
+          ]
+        },
+        {
+          "name": "report_definitions_report_type_idx",
+          "columns": [
+            "report_type"
+          ]
+        },
+        {
+          "name": "report_definitions_dimension_idx",
+          "columns": [
+            "dimension"
+          ]
+        },
+        {
+          "name": "report_definitions_owner_id_idx",
+          "columns": [
+            "owner_id"
+          ]
+        },
+        {
+          "name": "report_definitions_org_id_idx",
           "columns": [
             "org_id"
           ]
@@ -905,6 +4138,126 @@ export const change: SchemaChange = {
           "name": "roles_data_scope_idx",
           "columns": [
             "data_scope"
+          ]
+        }
+      ]
+    },
+    {
+      "name": "backup_records",
+      "columns": [
+        {
+          "name": "id",
+          "type": "id"
+        },
+        {
+          "name": "code",
+          "type": "text",
+          "notNull": true
+        },
+        {
+          "name": "status",
+          "type": "text",
+          "notNull": true,
+          "default": "running"
+        },
+        {
+          "name": "version",
+          "type": "integer",
+          "notNull": true,
+          "default": 1
+        },
+        {
+          "name": "created_at",
+          "type": "timestamp",
+          "notNull": true
+        },
+        {
+          "name": "updated_at",
+          "type": "timestamp",
+          "notNull": true
+        },
+        {
+          "name": "created_by",
+          "type": "bigint"
+        },
+        {
+          "name": "updated_by",
+          "type": "bigint"
+        },
+        {
+          "name": "deleted_at",
+          "type": "timestamp"
+        },
+        {
+          "name": "kind",
+          "type": "text"
+        },
+        {
+          "name": "trigger",
+          "type": "text"
+        },
+        {
+          "name": "file_name",
+          "type": "text"
+        },
+        {
+          "name": "size_bytes",
+          "type": "bigint"
+        },
+        {
+          "name": "sha256",
+          "type": "text"
+        },
+        {
+          "name": "started_at",
+          "type": "timestamp"
+        },
+        {
+          "name": "finished_at",
+          "type": "timestamp"
+        },
+        {
+          "name": "remarks",
+          "type": "text"
+        }
+      ],
+      "indexes": [
+        {
+          "name": "backup_records_code_uq",
+          "columns": [
+            "code"
+          ],
+          "unique": true
+        },
+        {
+          "name": "backup_records_live_order",
+          "columns": [
+            "deleted_at",
+            "id desc"
+          ]
+        },
+        {
+          "name": "backup_records_kind_idx",
+          "columns": [
+            "kind"
+          ]
+        },
+        {
+          "name": "backup_records_trigger_idx",
+          "columns": [
+            "trigger"
+          ]
+        },
+        {
+          "name": "backup_records_file_name_idx",
+          "columns": [
+            "file_name"
+          ]
+        },
+        {
+          "name": "backup_records_started_at_idx",
+          "columns": [
+            "started_at"
           ]
         }
       ]

@@ -1,0 +1,30 @@
+import { defineEntity } from '../entity.ts';
+import { f } from '../field.ts';
+
+export const enrolmentStatuses = [
+  { value: 'enrolled', label: { zh: '已报名', en: 'Enrolled' }, color: 'blue' },
+  { value: 'completed', label: { zh: '已完成', en: 'Completed' }, color: 'green' },
+  { value: 'failed', label: { zh: '未通过', en: 'Failed' }, color: 'red' },
+  { value: 'absent', label: { zh: '缺席', en: 'Absent' }, color: 'default' },
+];
+
+export const trainingEnrolment = defineEntity({
+  name: 'trainingEnrolment',
+  plural: 'training-enrolments',
+  label: { zh: '培训结果', en: 'Training results' },
+  group: 'org',
+  codePrefix: 'TE',
+  titleField: 'code',
+  statuses: enrolmentStatuses,
+  pickableStatus: ['enrolled', 'completed'],
+  scope: { org: 'orgId', owner: { field: 'salespersonId', actorKey: 'salespersonId' } },
+  fields: {
+    courseId: f.ref({ zh: '培训课程', en: 'Course' }, 'trainingCourse', { required: true, list: true, filter: true }),
+    salespersonId: f.ref({ zh: '学员', en: 'Trainee' }, 'salesperson', { required: true, list: true, filter: true }),
+    attended: f.bool({ zh: '出勤', en: 'Attended' }, { list: true, filter: true }),
+    score: f.decimal({ zh: '考试成绩', en: 'Score' }, { min: 0, max: 100, list: true, sortable: true }),
+    completedAt: f.date({ zh: '完成日期', en: 'Completed on' }, { list: true }),
+    feedback: f.textarea({ zh: '培训反馈', en: 'Feedback' }, { max: 2000 }),
+    orgId: f.ref({ zh: '组织机构', en: 'Organisation' }, 'organisation', { required: true, filter: true }),
+  },
+});
