@@ -1,10 +1,13 @@
 /** Cells starting with these could run as spreadsheet formulas (ASVS 1.2.10); they get a leading quote. */
 const formulaStart = /^[=+\-@\t\r\0]/;
 
+/** Prefixes text that a spreadsheet would read as a formula. */
+export const escapeFormula = (text: string) => (formulaStart.test(text) ? `'${text}` : text);
+
 export function csvCell(value: unknown): string {
   if (value == null) return '';
-  let text = typeof value === 'object' ? JSON.stringify(value) : String(value);
-  if (formulaStart.test(text)) text = `'${text}`;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  const text = escapeFormula(typeof value === 'object' ? JSON.stringify(value) : String(value));
   return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
