@@ -64,17 +64,32 @@ export async function buildTestApp(options: BuildTestAppOptions = {}): Promise<T
     LOGIN_IP_PER_MINUTE: '10000',
     ...options.env,
   });
-  const built = await buildApp({ config, clock: options.clock, logger: false, testHooks: { exposeCaptchaAnswer: true } });
-  await bootstrap(built.services);
-  if (options.demoCustomers !== undefined) await loadDemoData(built.services, options.demoCustomers);
+  const dropSchema = async () => {
+    if (schema && baseUrl) await withPgClient(baseUrl, (client) => client.query(`drop schema if exists ${schema} cascade`));
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  };
+  let built: App;
+  try {
+    built = await buildApp({ config, clock: options.clock, logger: false, testHooks: { exposeCaptchaAnswer: true } });
+  } catch (error) {
+    await dropSchema();
+    throw error;
+  }
+  try {
+    await bootstrap(built.services);
+    if (options.demoCustomers !== undefined) await loadDemoData(built.services, options.demoCustomers);
+  } catch (error) {
+    await built.close();
+    await dropSchema();
+    throw error;
+  }
   return {
     ...built,
     dialect: schema ? 'postgres' : 'sqlite',
     dataDir,
     close: async () => {
       await built.close();
-      if (schema && baseUrl) await withPgClient(baseUrl, (client) => client.query(`drop schema ${schema} cascade`));
-      fs.rmSync(dataDir, { recursive: true, force: true });
+      await dropSchema();
     },
   };
 }
@@ -162,6 +177,7 @@ export const loginAdmin = (app: TestApp) => login(app, 'admin', adminPassword);
 /** Built-in role key → role id. */
 export async function roleIds(admin: Client): Promise<Record<string, number>> {
   const response = await admin.request('GET', '/api/roles?pageSize=200');
+  if (response.status !== 200) throw new Error(`list roles as ${admin.loginName}: ${response.status} ${response.text}`);
   return Object.fromEntries((response.body.items as { id: number; builtinKey: string | null }[]).filter((role) => role.builtinKey).map((role) => [role.builtinKey, role.id]));
 }
 

@@ -28,4 +28,9 @@ export interface RequestContext {
 export interface WriteContext extends RequestContext {
   trx: DB;
   services: Services;
+  /**
+   * Queues work for after the commit (shared-store changes such as ending sessions): it must not run inside the
+   * transaction, where on SQLite it would wait for the transaction's own connection and hang the server.
+   */
+  afterCommit?: (work: () => Promise<void>) => void;
 }

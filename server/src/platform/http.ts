@@ -39,7 +39,11 @@ export function requestContext(request: FastifyRequest, services: Services): Req
 /** Runs a write in one transaction with its audit rows; nothing is half-written. */
 export async function inTransaction<T>(request: FastifyRequest, services: Services, work: (ctx: WriteContext) => Promise<T>): Promise<T> {
   const base = requestContext(request, services);
-  return services.database.db.transaction().execute((trx) => work({ ...base, trx, services }));
+  const committed: (() => Promise<void>)[] = [];
+  const afterCommit = (job: () => Promise<void>) => void committed.push(job);
+  const result = await services.database.db.transaction().execute((trx) => work({ ...base, trx, services, afterCommit }));
+  for (const job of committed) await job();
+  return result;
 }
 
 export const noContent = (reply: FastifyReply) => reply.code(204).send();

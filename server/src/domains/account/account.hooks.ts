@@ -20,11 +20,12 @@ export function registerAccountHooks(): void {
         }
       }
     },
+    // After the commit (a rolled-back change ends nothing); loadActor refuses such accounts on every request anyway.
     async afterWrite(ctx, _entity, id, input) {
-      if (input.status === 'disabled') await ctx.services.sessions.endAllFor(id, 'SESSION_EXPIRED');
+      if (input.status === 'disabled') ctx.afterCommit?.(() => ctx.services.sessions.endAllFor(id, 'SESSION_EXPIRED'));
     },
     async afterDelete(ctx, _entity, row) {
-      await ctx.services.sessions.endAllFor(Number(row.id), 'SESSION_EXPIRED');
+      ctx.afterCommit?.(() => ctx.services.sessions.endAllFor(Number(row.id), 'SESSION_EXPIRED'));
     },
   });
 }

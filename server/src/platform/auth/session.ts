@@ -40,7 +40,7 @@ export class SessionManager {
     const hash = hashToken(token);
     const now = this.clock.now().getTime();
     const session: SessionData = { accountId, csrfToken: randomBytes(32).toString('base64url'), createdAt: now, lastSeenAt: now, ip };
-    await this.store.set(sessionKey(hash), JSON.stringify(session), this.settings.idleMs);
+    await this.store.set(sessionKey(hash), JSON.stringify(session), this.retainUntil(session) - now);
     const previous = await this.store.swap(currentKey(accountId), hash, this.settings.absoluteMs);
     if (previous && previous !== hash) await this.end(previous, 'SESSION_REPLACED');
     return { token, session };
@@ -55,19 +55,20 @@ export class SessionManager {
       throw new AppError(reason === 'SESSION_REPLACED' ? 'SESSION_REPLACED' : reason ? 'SESSION_EXPIRED' : 'UNAUTHENTICATED');
     }
     const session = JSON.parse(raw) as SessionData;
+    const now = this.clock.now().getTime();
+    // Checked before the account pointer, which lapses at the absolute deadline too and would read as "replaced".
+    if (now - session.createdAt > this.settings.absoluteMs || now - session.lastSeenAt > this.settings.idleMs) {
+      await this.end(hash, 'SESSION_EXPIRED');
+      throw new AppError('SESSION_EXPIRED');
+    }
     const current = await this.store.get(currentKey(session.accountId));
     if (current !== hash) {
       await this.end(hash, 'SESSION_REPLACED');
       throw new AppError('SESSION_REPLACED');
     }
-    const now = this.clock.now().getTime();
-    if (now - session.createdAt > this.settings.absoluteMs || now - session.lastSeenAt > this.settings.idleMs) {
-      await this.end(hash, 'SESSION_EXPIRED');
-      throw new AppError('SESSION_EXPIRED');
-    }
     if (now - session.lastSeenAt > touchIntervalMs) {
       session.lastSeenAt = now;
-      await this.store.set(sessionKey(hash), JSON.stringify(session), this.settings.idleMs);
+      await this.store.set(sessionKey(hash), JSON.stringify(session), this.retainUntil(session) - now);
     }
     return session;
   }
@@ -86,6 +87,14 @@ export class SessionManager {
   async endAllFor(accountId: number, reason = 'SESSION_EXPIRED'): Promise<void> {
     const current = await this.store.take(currentKey(accountId));
     if (current) await this.end(current, reason);
+  }
+
+  /**
+   * The record outlives its own deadlines (idle and absolute are checked from its timestamps), so a late
+   * request is told SESSION_EXPIRED instead of looking like it never signed in.
+   */
+  private retainUntil(session: SessionData): number {
+    return session.createdAt + this.settings.absoluteMs + endedMarkerTtl;
   }
 
   private async end(hash: string, reason: string) {
