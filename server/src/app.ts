@@ -12,6 +12,7 @@ import { migrateToLatest } from './db/migrate.ts';
 import './db/desired-schema.ts';
 import type { Services } from './entities/context.ts';
 import { registerEntityRoutes } from './entities/routes.ts';
+import { registerRecycleBinRoutes } from './entities/recycle-bin.routes.ts';
 import { registerAccountHooks } from './domains/account/account.hooks.ts';
 import { registerAccountRoutes } from './domains/account/account.routes.ts';
 import { registerApiTokenRoutes } from './domains/account/api-token.routes.ts';
@@ -92,6 +93,7 @@ export async function buildApp(options: BuildOptions): Promise<App> {
   registerAccountRoutes(app, services);
   registerApiTokenRoutes(app, services);
   registerAuditRoutes(app, services);
+  registerRecycleBinRoutes(app, services);
   registerEntityRoutes(app, services);
   if (hasWeb) await app.register(fastifyStatic, { root: webDist, wildcard: false, index: ['index.html'] });
   return {

@@ -6,6 +6,7 @@ export const extraModules = [
   { name: 'auditLog', label: { zh: '操作日志', en: 'Operation log' }, actions: ['view', 'export'] as Action[] },
   { name: 'loginLog', label: { zh: '登录日志', en: 'Login log' }, actions: ['view', 'export'] as Action[] },
   { name: 'apiToken', label: { zh: 'API 令牌', en: 'API tokens' }, actions: ['view', 'create', 'delete'] as Action[] },
+  { name: 'recycleBin', label: { zh: '回收站', en: 'Recycle bin' }, actions: ['view', 'delete'] as Action[] },
 ];
 
 /** Actions that make sense for an entity: reveal only where it holds personal data. */

@@ -131,8 +131,9 @@ export async function pickerOptions(services: Services, entity: Entity, actor: A
   return rows.map((row) => ({ id: Number(row.id), code: String(row.code), label: String(row.title ?? '') }));
 }
 
-/** Count of live rows that point at a record, per referencing entity and field. */
-export async function dependents(db: DB, entities: readonly Entity[], target: Entity, id: number) {
+/** Count of rows (live ones unless told otherwise) that point at a record, per referencing entity and field. */
+export async function dependents(db: DB, entities: readonly Entity[], target: Entity, id: number, options: { includeDeleted?: boolean } = {}) {
+  const liveOnly = !options.includeDeleted;
   const found: { entity: string; field: string; count: number }[] = [];
   for (const entity of entities) {
     for (const [name, field] of Object.entries(entity.fields)) {
@@ -145,7 +146,7 @@ export async function dependents(db: DB, entities: readonly Entity[], target: En
           .innerJoin(entity.table, `${entity.table}.id`, `${join}.owner_id`)
           .select(sql<number>`count(*)`.as('n'))
           .where(`${join}.target_id`, '=', id)
-          .where(`${entity.table}.deleted_at`, 'is', null)
+          .$if(liveOnly, (query) => query.where(`${entity.table}.deleted_at`, 'is', null))
           .executeTakeFirstOrThrow();
         count = Number(row.n);
       } else {
@@ -153,7 +154,7 @@ export async function dependents(db: DB, entities: readonly Entity[], target: En
           .selectFrom(entity.table)
           .select(sql<number>`count(*)`.as('n'))
           .where(columnName(name), '=', id)
-          .where('deleted_at', 'is', null)
+          .$if(liveOnly, (query) => query.where('deleted_at', 'is', null))
           .where('id', '!=', entity === target ? id : -1)
           .executeTakeFirstOrThrow();
         count = Number(row.n);
