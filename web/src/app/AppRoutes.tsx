@@ -12,6 +12,7 @@ const EntityRoute = lazy(() => import('../entity/EntityRoute.tsx').then((module)
 const AuditLogPage = lazy(() => import('../domains/admin/AuditLogPage.tsx').then((module) => ({ default: module.AuditLogPage })));
 const LoginLogPage = lazy(() => import('../domains/admin/LoginLogPage.tsx').then((module) => ({ default: module.LoginLogPage })));
 const ApiTokenPage = lazy(() => import('../domains/admin/ApiTokenPage.tsx').then((module) => ({ default: module.ApiTokenPage })));
+const RecycleBinPage = lazy(() => import('../domains/admin/RecycleBinPage.tsx').then((module) => ({ default: module.RecycleBinPage })));
 const ForbiddenPage = lazy(() => import('../pages/ForbiddenPage.tsx').then((module) => ({ default: module.ForbiddenPage })));
 const NotFoundPage = lazy(() => import('../pages/NotFoundPage.tsx').then((module) => ({ default: module.NotFoundPage })));
 
@@ -63,6 +64,14 @@ export function AppRoutes() {
             element={
               <RequirePermission permission="apiToken:view">
                 <ApiTokenPage />
+              </RequirePermission>
+            }
+          />
+          <Route
+            path="admin/recycle-bin"
+            element={
+              <RequirePermission permission="recycleBin:view">
+                <RecycleBinPage />
               </RequirePermission>
             }
           />

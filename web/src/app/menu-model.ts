@@ -24,6 +24,7 @@ export const adminPages: Record<string, { path: string; icon: string }> = {
   auditLog: { path: '/admin/audit-logs', icon: 'FileSearchOutlined' },
   loginLog: { path: '/admin/login-logs', icon: 'LoginOutlined' },
   apiToken: { path: '/admin/api-tokens', icon: 'KeyOutlined' },
+  recycleBin: { path: '/admin/recycle-bin', icon: 'DeleteOutlined' },
 };
 
 export const entityPath = (plural: string): string => `/m/${plural}`;

@@ -97,7 +97,8 @@ export function EntityForm({ entity, target, onClose, onSaved }: EntityFormProps
       open={!!target}
       title={title}
       width={isMobile ? '100%' : 880}
-      style={isMobile ? { top: 0, maxWidth: '100vw', padding: 0 } : undefined}
+      style={isMobile ? { top: 0, maxWidth: '100vw', padding: 0 } : { top: 48 }}
+      styles={{ body: { maxHeight: isMobile ? 'calc(100vh - 130px)' : 'calc(100vh - 220px)', overflowY: 'auto', overflowX: 'hidden', paddingRight: 4 } }}
       onCancel={close}
       destroyOnHidden
       mask={{ closable: false }}

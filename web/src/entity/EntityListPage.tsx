@@ -116,7 +116,7 @@ export function EntityListPage({ entity }: { entity: Entity }) {
       key: 'actions',
       title: t('list.actions'),
       fixed: isMobile ? undefined : 'right',
-      width: isMobile ? 150 : 200,
+      width: (isMobile ? 150 : 190) + 80 * (extension.rowActions?.length ?? 0),
       render: (_value: unknown, row: EntityRow) => (
         <RowActions
           entity={entity}
@@ -188,7 +188,7 @@ export function EntityListPage({ entity }: { entity: Entity }) {
         ) : (
           <Table<EntityRow>
             rowKey="id"
-            size="middle"
+            size={isMobile ? 'small' : 'middle'}
             columns={visibleColumns}
             dataSource={list.data?.items ?? []}
             loading={list.isFetching}

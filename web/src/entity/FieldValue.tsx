@@ -48,7 +48,7 @@ export function FieldValue({ field, name, row, asLink = false, override }: Field
 
   if (field.kind === 'ref' || field.kind === 'refMany') {
     const refs = refsOf(row, name);
-    if (refs.length === 0) return isBlank(value) ? <span>-</span> : <span>{String(value)}</span>;
+    if (refs.length === 0) return isBlank(value) || (Array.isArray(value) && value.length === 0) ? <span>-</span> : <span>{String(value)}</span>;
     const target = entityByName(field.entity);
     return (
       <Space size={[4, 4]} wrap>

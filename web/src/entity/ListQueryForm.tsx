@@ -5,6 +5,7 @@ import { Button, Col, Form, Input, Row, Select, Space } from 'antd';
 import { useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { labelOf } from '../app/i18n.ts';
+import { useIsMobile } from '../app/use-is-mobile.ts';
 import { FilterInput } from './FilterInput.tsx';
 import type { FilterFormValues } from './list-filters.ts';
 
@@ -13,14 +14,16 @@ interface ListQueryFormProps {
   onSearch: (values: FilterFormValues) => void;
 }
 
-/** Items shown before "expand": the keyword box, status and the first field filters. */
+/** Items shown before "expand": the keyword box, status and the first field filter (phones: the keyword box). */
 const collapsedCount = 3;
+const collapsedCountMobile = 1;
 
 /** The conditional search form generated from the entity's filterable fields. */
 export function ListQueryForm({ entity, onSearch }: ListQueryFormProps) {
   const { t, i18n } = useTranslation();
   const [form] = Form.useForm<FilterFormValues>();
   const [isExpanded, setIsExpanded] = useState(false);
+  const shownCollapsed = useIsMobile() ? collapsedCountMobile : collapsedCount;
 
   const items: { key: string; node: ReactNode }[] = [
     {
@@ -55,7 +58,7 @@ export function ListQueryForm({ entity, onSearch }: ListQueryFormProps) {
       ),
     })),
   ];
-  const visible = isExpanded ? items : items.slice(0, collapsedCount);
+  const visible = isExpanded ? items : items.slice(0, shownCollapsed);
 
   return (
     <Form form={form} layout="vertical" className="query-form" onFinish={() => onSearch(form.getFieldsValue(true))} data-testid="list-query-form">
@@ -79,7 +82,7 @@ export function ListQueryForm({ entity, onSearch }: ListQueryFormProps) {
             >
               {t('list.reset')}
             </Button>
-            {items.length > collapsedCount && (
+            {items.length > shownCollapsed && (
               <Button type="link" onClick={() => setIsExpanded((value) => !value)} data-testid="list-expand">
                 {isExpanded ? t('list.collapse') : t('list.expand')} {isExpanded ? <UpOutlined /> : <DownOutlined />}
               </Button>
