@@ -11,6 +11,7 @@ import { verifyAuditChain } from './platform/audit/audit.ts';
 import { checkPasswordPolicy, generatePassword, hashPassword } from './platform/auth/password.ts';
 import { audit } from './entities/write.ts';
 import { loadDemoData } from './seed/demo.ts';
+import { seedScale } from './seed/scale.ts';
 
 const usage = `Usage: npm run cli -- <command> [options]
 
@@ -21,6 +22,7 @@ const usage = `Usage: npm run cli -- <command> [options]
                                             create an API token; prints only the token on stdout
   audit verify                              check the operation log's hash chain; names the first tampered row
   seed --demo [--customers N]               load the demo data set into an empty installation
+  seed --customers N [--seed S]             bulk benchmark data: N customers, ~1.5 N policies, claims, signings…
   migration:generate <name>                 (developers) write a migration for declaration changes
 `;
 
@@ -50,6 +52,7 @@ async function main(argv: string[]) {
       days: { type: 'string' },
       demo: { type: 'boolean' },
       customers: { type: 'string' },
+      seed: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -119,6 +122,16 @@ async function main(argv: string[]) {
     if (!Number.isInteger(customers) || customers < 0) fail('--customers must be a whole number');
     const loaded = await withServices((services) => loadDemoData(services, customers));
     process.stderr.write(loaded ? `demo data loaded (${customers} customers)\n` : 'demo data not loaded: the installation already has salespeople\n');
+    return;
+  }
+  if (command === 'seed' && values.customers) {
+    const customers = Number(values.customers);
+    const seed = Number(values.seed ?? 1);
+    if (!Number.isInteger(customers) || customers < 1 || customers > 50_000_000) fail('--customers must be a whole number from 1 to 50,000,000');
+    if (!Number.isInteger(seed) || seed < 1 || seed > 1000) fail('--seed must be a whole number from 1 to 1000');
+    const started = Date.now();
+    const counts = await withServices((services) => seedScale(services, customers, seed, (line) => process.stderr.write(`${line}\n`)));
+    process.stdout.write(`${JSON.stringify({ ...counts, seconds: (Date.now() - started) / 1000 })}\n`);
     return;
   }
   fail(`unknown command: ${command}\n\n${usage}`);

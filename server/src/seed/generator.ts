@@ -89,3 +89,23 @@ export function fakePerson(random: () => number, minAge = 18, maxAge = 75): Fake
     employer: pick(random, employers),
   };
 }
+
+const regionCodes = Object.values({ a: '110101', b: '310101', c: '440106', d: '330106', e: '320102', f: '510104', g: '370102', h: '420102', i: '410102', j: '350102' });
+
+/**
+ * A person whose ID number is unique by construction for n below 100 million (day of birth, region and
+ * sequence are digits of n), for bulk data where random ID numbers would collide.
+ */
+export function uniquePerson(random: () => number, n: number, minAge = 18, maxAge = 75): FakePerson {
+  const person = fakePerson(random, minAge, maxAge);
+  const span = Math.floor((maxAge - minAge) * 365);
+  const dayIndex = n % span;
+  const region = regionCodes[Math.floor(n / span) % regionCodes.length]!;
+  const sequenceBase = Math.floor(n / (span * regionCodes.length));
+  const birth = new Date(Date.UTC(2026, 10, 1) - (minAge * 365 + dayIndex) * 86_400_000).toISOString().slice(0, 10);
+  const sequence = String((sequenceBase % 500) * 2 + (person.gender === 'male' ? 1 : 0)).padStart(3, '0');
+  const body = `${region}${birth.replace(/-/g, '')}${sequence}`;
+  const weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+  const sum = [...body].reduce((total, digit, index) => total + Number(digit) * weights[index]!, 0);
+  return { ...person, birthDate: birth, idNumber: body + '10X98765432'[sum % 11] };
+}
