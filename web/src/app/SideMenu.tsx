@@ -1,5 +1,5 @@
 import { Menu, type MenuProps } from 'antd';
-import { useMemo } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useLocation, useNavigate } from 'react-router';
 import { useMe } from './AuthProvider.tsx';
@@ -33,6 +33,11 @@ export function SideMenu({ onNavigate, collapsed }: { onNavigate?: () => void; c
   ];
 
   const selected = location.pathname.split('/').slice(0, 3).join('/') || '/';
+  const currentGroup = sections.find((section) => section.items.some((item) => item.path === selected))?.group;
+  const [openKeys, setOpenKeys] = useState<string[]>(currentGroup ? [`group:${currentGroup}`] : []);
+  useEffect(() => {
+    if (currentGroup) setOpenKeys((keys) => (keys.includes(`group:${currentGroup}`) ? keys : [...keys, `group:${currentGroup}`]));
+  }, [currentGroup]);
 
   return (
     <Menu
@@ -40,7 +45,7 @@ export function SideMenu({ onNavigate, collapsed }: { onNavigate?: () => void; c
       theme="dark"
       items={items}
       selectedKeys={[selected]}
-      defaultOpenKeys={collapsed ? [] : sections.map((section) => `group:${section.group}`)}
+      {...(collapsed ? {} : { openKeys, onOpenChange: setOpenKeys })}
       onClick={({ key }) => {
         navigate(key);
         onNavigate?.();

@@ -137,6 +137,7 @@ export function EntityForm({ entity, target, onClose, onSaved }: EntityFormProps
           form={form}
           layout="vertical"
           initialValues={initialFormValues(entity, row)}
+          preserve={false}
           onFinish={() => void submit()}
           scrollToFirstError
           data-testid="entity-form"

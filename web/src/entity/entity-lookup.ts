@@ -15,3 +15,10 @@ export const formFields = (entity: Entity): [string, Field][] =>
   visibleFields(entity).filter(([, field]) => !field.readOnly);
 
 export const detailPath = (entity: Entity, id: number): string => `/m/${entity.plural}?detail=${id}`;
+
+/** "CODE title" of a row, for confirmations and titles. */
+export function recordName(entity: Entity, row: { id: number; code?: string | null; [field: string]: unknown }): string {
+  const title = entity.titleField === 'code' ? undefined : row[entity.titleField];
+  const code = row.code ?? `#${row.id}`;
+  return typeof title === 'string' && title !== '' ? `${code} ${title}` : code;
+}

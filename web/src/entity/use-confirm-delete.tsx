@@ -5,7 +5,7 @@ import { errorMessage } from '../app/error-message.ts';
 import { labelOf } from '../app/i18n.ts';
 import { testIdProps } from '../app/test-id.ts';
 import { entityApi, type Dependent, type EntityRow } from './entity-api.ts';
-import { entityByName } from './entity-lookup.ts';
+import { entityByName, recordName } from './entity-lookup.ts';
 
 /**
  * Delete with confirmation. The dialog first lists the live records that refer to the row (SPEC:
@@ -31,7 +31,7 @@ export function useConfirmDelete(entity: Entity, onDeleted: (row: EntityRow) => 
       // the list of dependents is advisory; the server still refuses a delete it does not allow
     }
     modal.confirm({
-      title: t('list.deleteConfirm', { name: row.code ?? row.id }),
+      title: t('list.deleteConfirm', { name: recordName(entity, row) }),
       content:
         dependents.length > 0 ? (
           <Alert
