@@ -13,6 +13,7 @@ import './db/desired-schema.ts';
 import type { Services } from './entities/context.ts';
 import { registerEntityRoutes } from './entities/routes.ts';
 import { registerRecycleBinRoutes } from './entities/recycle-bin.routes.ts';
+import { registerImportReportRoute, registerXlsxBodies } from './entities/import.routes.ts';
 import { registerAccountHooks } from './domains/account/account.hooks.ts';
 import { registerAccountRoutes } from './domains/account/account.routes.ts';
 import { registerApiTokenRoutes } from './domains/account/api-token.routes.ts';
@@ -75,6 +76,8 @@ export async function buildApp(options: BuildOptions): Promise<App> {
   });
   // Input is validated by zod inside each handler (one schema shared with the web forms); route schemas are documentation.
   app.setValidatorCompiler(() => (data) => ({ value: data }));
+  // The API speaks JSON (and xlsx for imports): other bodies are 415, not strings handed to the JSON schemas.
+  app.removeContentTypeParser('text/plain');
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
@@ -93,6 +96,8 @@ export async function buildApp(options: BuildOptions): Promise<App> {
   registerAccountRoutes(app, services);
   registerApiTokenRoutes(app, services);
   registerAuditRoutes(app, services);
+  registerXlsxBodies(app);
+  registerImportReportRoute(app, services);
   registerRecycleBinRoutes(app, services);
   registerEntityRoutes(app, services);
   if (hasWeb) await app.register(fastifyStatic, { root: webDist, wildcard: false, index: ['index.html'] });

@@ -15,6 +15,7 @@ import { revealField } from './row-mapper.ts';
 import { audit, createRecord, removeRecord, restoreRecord, updateRecord } from './write.ts';
 import { recordHistory } from './history.ts';
 import { registerExportRoutes } from './export.routes.ts';
+import { registerImportRoutes } from './import.routes.ts';
 
 const idParams = z.strictObject({ id: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) });
 const batchBody = z.strictObject({ ids: z.array(z.number().int().positive().max(Number.MAX_SAFE_INTEGER)).min(1).max(500) });
@@ -119,6 +120,7 @@ function registerOne(app: FastifyInstance, services: Services, entity: Entity) {
   });
 
   registerExportRoutes(app, services, entity, querySchema);
+  if (entity.importable) registerImportRoutes(app, services, entity);
   if (!piiFields.length) return;
   const revealBody = z.strictObject({
     fields: z.array(z.enum(piiFields as [string, ...string[]])).min(1),

@@ -21,6 +21,7 @@ const codeMessages: Record<ErrorCode, [string, string]> = {
   IN_USE: ['该记录仍被其他记录引用', 'Other records still refer to this record'],
   INVALID_REFERENCE: ['所选关联记录不可用', 'A chosen related record is not available'],
   INVALID_TRANSITION: ['当前状态下不能执行此操作', 'This action is not allowed in the current state'],
+  IMPORT_INVALID: ['导入文件有错误，未导入任何数据；请下载错误报告修改后重试', 'The file has errors and nothing was imported; download the error report, fix and retry'],
   PAYLOAD_TOO_LARGE: ['请求内容过大', 'The request is too large'],
   UNSUPPORTED_MEDIA_TYPE: ['不支持的内容类型', 'Unsupported content type'],
   UNAVAILABLE: ['服务暂时不可用', 'The service is temporarily unavailable'],
@@ -52,6 +53,10 @@ const reasonMessages: Record<string, [string, string]> = {
   password_contains_context: ['密码不能包含账号或姓名', 'The password must not contain your login or name'],
   password_needs_classes: ['密码需包含大小写字母、数字、符号中的三类', 'Use three of: lower case, upper case, digits, symbols'],
   wrong_password: ['当前密码不正确', 'The current password is wrong'],
+  duplicate_in_file: ['文件中存在重复值', 'Repeated in the file'],
+  too_many_rows: ['超过单次导入行数上限', 'Too many rows for one import'],
+  empty_file: ['文件为空或没有表头', 'The file is empty or has no header row'],
+  unreadable_file: ['无法读取文件，请使用 xlsx 模板', 'The file cannot be read; use the xlsx template'],
   grant_exceeds_own: ['不能授予自己没有的权限', 'You cannot grant a permission you do not hold'],
   unknown_permission: ['未知的权限', 'Unknown permission'],
 };

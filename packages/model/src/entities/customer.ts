@@ -16,6 +16,7 @@ export const customer = defineEntity({
   label: { zh: '客户信息', en: 'Customers' },
   group: 'customers',
   codePrefix: 'CUS',
+  importable: true,
   titleField: 'name',
   hasSortIndex: true,
   scope: { org: 'orgId', owner: { field: 'ownerId', actorKey: 'salespersonId' } },

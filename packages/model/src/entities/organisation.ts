@@ -8,6 +8,7 @@ export const organisation = defineEntity({
   label: { zh: '组织机构', en: 'Organisations' },
   group: 'org',
   codePrefix: 'ORG',
+  importable: true,
   titleField: 'name',
   hasSortIndex: true,
   scope: { org: 'id' },

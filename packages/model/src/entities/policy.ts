@@ -8,6 +8,7 @@ export const policy = defineEntity({
   label: { zh: '保单管理', en: 'Policies' },
   group: 'insurance',
   codePrefix: 'POL',
+  importable: true,
   titleField: 'policyNo',
   statuses: policyStatuses,
   pickableStatus: ['inForce', 'pending'],

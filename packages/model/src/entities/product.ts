@@ -8,6 +8,7 @@ export const product = defineEntity({
   label: { zh: '产品管理', en: 'Products' },
   group: 'insurance',
   codePrefix: 'PRD',
+  importable: true,
   titleField: 'name',
   hasSortIndex: true,
   statuses: productStatuses,

@@ -14,6 +14,7 @@ export const salesperson = defineEntity({
   label: { zh: '业务员管理', en: 'Salespeople' },
   group: 'org',
   codePrefix: 'SP',
+  importable: true,
   titleField: 'name',
   statuses: salespersonStatuses,
   pickableStatus: ['active'],

@@ -1,0 +1,202 @@
+import { Readable } from 'node:stream';
+import { createSchema } from '@insure/model/derive/zod';
+import type { Entity } from '@insure/model/entity';
+import { columnName, isEnumField, isRefField, type Field } from '@insure/model/field';
+import { getEntity } from '@insure/model/registry';
+import ExcelJS from 'exceljs';
+import { sql } from 'kysely';
+import type { Actor } from '../platform/access/actor.ts';
+import { zodToAppError } from '../platform/validation.ts';
+import type { Services } from './context.ts';
+import { scopedRows } from './read.ts';
+
+export const maxImportRows = 100_000;
+
+export interface ImportProblem {
+  row: number;
+  column: string;
+  reason: string;
+}
+
+/** Columns an import accepts: writable, visible fields (plus status), in declaration order. */
+export function importFields(entity: Entity): [string, Field][] {
+  return Object.entries(entity.fields).filter(([, field]) => !field.readOnly && !field.hidden && field.kind !== 'permissions');
+}
+
+export async function importTemplate(entity: Entity, locale: 'zh' | 'en'): Promise<Buffer> {
+  const workbook = new ExcelJS.Workbook();
+  const sheet = workbook.addWorksheet(entity.label[locale].slice(0, 31));
+  const fields = importFields(entity);
+  sheet.addRow(fields.map(([, field]) => `${field.required ? '*' : ''}${field.label[locale]}`));
+  sheet.getRow(1).font = { bold: true };
+  sheet.columns.forEach((column) => {
+    column.width = 18;
+  });
+  const notes = workbook.addWorksheet(locale === 'zh' ? '填写说明' : 'How to fill in');
+  notes.addRow([locale === 'zh' ? '列' : 'Column', locale === 'zh' ? '说明' : 'Notes']);
+  for (const [, field] of fields) {
+    let note: string = field.kind;
+    if (isEnumField(field)) note = field.options.map((option) => option.label[locale]).join(' / ');
+    else if (isRefField(field)) note = locale === 'zh' ? `${getEntity(field.entity).label.zh}的编码或名称` : `code or name of a ${getEntity(field.entity).label.en} record`;
+    else if (field.kind === 'date') note = 'YYYY-MM-DD';
+    notes.addRow([field.label[locale], note]);
+  }
+  return Buffer.from(await workbook.xlsx.writeBuffer());
+}
+
+type Cell = string | number | boolean | Date | null;
+
+function plainCell(value: ExcelJS.CellValue): Cell {
+  if (value == null) return null;
+  if (value instanceof Date || typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return value;
+  if (typeof value === 'object') {
+    if ('richText' in value) return value.richText.map((part) => part.text).join('');
+    if ('text' in value) return String(value.text);
+    if ('result' in value) return plainCell(value.result as ExcelJS.CellValue);
+  }
+  return String(value);
+}
+
+/** The streaming reader skips styles, so date cells arrive as Excel serial day numbers (1900 system). */
+const excelSerialToDate = (serial: number) => new Date(Math.round((serial - 25569) * 86_400_000));
+
+const yes = new Set(['是', 'true', '1', 'yes', 'y', '启用']);
+const no = new Set(['否', 'false', '0', 'no', 'n', '停用']);
+
+/** Converts a spreadsheet cell into the API value of a field; throws a reason code when it cannot. */
+function convert(field: Field, cell: Cell, refs: Map<string, number> | undefined): unknown {
+  if (cell === null || cell === '') return undefined;
+  const text = cell instanceof Date ? cell.toISOString() : String(cell).trim();
+  switch (field.kind) {
+    case 'money':
+    case 'int':
+    case 'decimal': {
+      const number = typeof cell === 'number' ? cell : Number(text.replace(/[,，¥￥]/g, ''));
+      if (!Number.isFinite(number)) throw new Error('invalid_type');
+      return number;
+    }
+    case 'date':
+      if (typeof cell === 'number') return excelSerialToDate(cell).toISOString().slice(0, 10);
+      return cell instanceof Date ? cell.toISOString().slice(0, 10) : text.replace(/\//g, '-').replace(/^(\d{4})-(\d)-/, '$1-0$2-').replace(/-(\d)$/, '-0$1');
+    case 'datetime':
+      if (typeof cell === 'number') return excelSerialToDate(cell).toISOString();
+      return cell instanceof Date ? cell.toISOString() : text;
+    case 'bool':
+      if (typeof cell === 'boolean') return cell;
+      if (yes.has(text.toLowerCase())) return true;
+      if (no.has(text.toLowerCase())) return false;
+      throw new Error('invalid_value');
+    case 'enum': {
+      if (!isEnumField(field)) return text;
+      const option = field.options.find((candidate) => candidate.value === text || candidate.label.zh === text || candidate.label.en.toLowerCase() === text.toLowerCase());
+      if (!option) throw new Error('invalid_value');
+      return option.value;
+    }
+    case 'ref':
+    case 'refMany': {
+      const names = field.kind === 'refMany' ? text.split(/[、,，;；]/).map((part) => part.trim()).filter(Boolean) : [text];
+      const ids = names.map((name) => refs?.get(name));
+      if (ids.some((id) => id === undefined)) throw new Error('reference_unavailable');
+      return field.kind === 'refMany' ? ids : ids[0];
+    }
+    default:
+      return typeof cell === 'number' && (field.kind === 'phone' || field.kind === 'idCard' || field.kind === 'text') ? String(cell) : text;
+  }
+}
+
+/** Code and title → id of every live, pickable, in-scope row of the referenced entities. */
+async function referenceMaps(services: Services, entity: Entity, actor: Actor): Promise<Map<string, Map<string, number>>> {
+  const maps = new Map<string, Map<string, number>>();
+  for (const [name, field] of importFields(entity)) {
+    if (!isRefField(field)) continue;
+    const target = getEntity(field.entity);
+    const title = target.titleField === 'code' ? 'code' : columnName(target.titleField);
+    const rows = await scopedRows(services.database.db, target, actor)
+      .select([`${target.table}.id`, `${target.table}.code`, sql.ref(`${target.table}.${title}`).as('title')])
+      .where(`${target.table}.status`, 'in', target.pickableStatus)
+      .limit(200_000)
+      .execute();
+    const map = new Map<string, number>();
+    for (const row of rows) {
+      map.set(String(row.code), Number(row.id));
+      if (row.title != null && !map.has(String(row.title))) map.set(String(row.title), Number(row.id));
+    }
+    maps.set(name, map);
+  }
+  return maps;
+}
+
+/**
+ * Reads and validates every row of an uploaded xlsx (streamed) without writing anything: the result is
+ * either the validated inputs or the full list of problems (row, column, reason).
+ */
+export async function parseImport(services: Services, entity: Entity, actor: Actor, file: Buffer) {
+  const fields = importFields(entity);
+  const byHeader = new Map<string, [string, Field]>();
+  for (const [name, field] of fields) {
+    for (const header of [name, field.label.zh, field.label.en, `*${field.label.zh}`, `*${field.label.en}`]) byHeader.set(header.toLowerCase(), [name, field]);
+  }
+  const refs = await referenceMaps(services, entity, actor);
+  const schema = createSchema(entity);
+  const problems: ImportProblem[] = [];
+  const inputs: { row: number; input: Record<string, unknown> }[] = [];
+  let columns: ([string, Field] | undefined)[] = [];
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from(file), { worksheets: 'emit', sharedStrings: 'cache', styles: 'ignore', hyperlinks: 'ignore' });
+  let sheetSeen = false;
+  for await (const worksheet of reader) {
+    if (sheetSeen) break;
+    sheetSeen = true;
+    for await (const row of worksheet) {
+      const values = (row.values as ExcelJS.CellValue[]).slice(1).map(plainCell);
+      if (row.number === 1) {
+        columns = values.map((header) => byHeader.get(String(header ?? '').trim().toLowerCase()));
+        values.forEach((header, index) => {
+          if (header != null && String(header).trim() && !columns[index]) problems.push({ row: 1, column: String(header), reason: 'unknown_field' });
+        });
+        continue;
+      }
+      if (values.every((value) => value === null || value === '')) continue;
+      if (inputs.length + 1 > maxImportRows) {
+        problems.push({ row: row.number, column: '', reason: 'too_many_rows' });
+        break;
+      }
+      const input: Record<string, unknown> = {};
+      values.forEach((cell, index) => {
+        const column = columns[index];
+        if (!column) return;
+        try {
+          const value = convert(column[1], cell, refs.get(column[0]));
+          if (value !== undefined) input[column[0]] = value;
+        } catch (error) {
+          problems.push({ row: row.number, column: column[1].label.zh, reason: (error as Error).message });
+        }
+      });
+      const parsed = schema.safeParse(input);
+      if (!parsed.success) {
+        const appError = zodToAppError(parsed.error, input);
+        for (const [name, { reason }] of Object.entries(appError.fields ?? {})) {
+          const label = entity.fields[name]?.label.zh ?? name;
+          if (!problems.some((problem) => problem.row === row.number && problem.column === label)) problems.push({ row: row.number, column: label, reason });
+        }
+      } else inputs.push({ row: row.number, input: parsed.data as Record<string, unknown> });
+    }
+  }
+  if (!sheetSeen || columns.length === 0) problems.push({ row: 1, column: '', reason: 'empty_file' });
+  duplicatesWithinFile(entity, inputs, problems);
+  return { inputs, problems };
+}
+
+function duplicatesWithinFile(entity: Entity, inputs: { row: number; input: Record<string, unknown> }[], problems: ImportProblem[]) {
+  for (const [name, field] of Object.entries(entity.fields)) {
+    if (!field.unique) continue;
+    const seen = new Map<string, number>();
+    for (const { row, input } of inputs) {
+      const value = input[name];
+      if (value == null || value === '') continue;
+      const key = String(value).toUpperCase();
+      const first = seen.get(key);
+      if (first !== undefined) problems.push({ row, column: field.label.zh, reason: 'duplicate_in_file' });
+      else seen.set(key, row);
+    }
+  }
+}
