@@ -12,6 +12,8 @@ function fromDatabase(error: DatabaseError): AppError | null {
   if (code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === '23505') return new AppError('DUPLICATE');
   if (code === 'SQLITE_CONSTRAINT_FOREIGNKEY' || code === '23503') return new AppError('IN_USE');
   if (code === 'SQLITE_BUSY' || code === '40001' || code === '40P01') return new AppError('UNAVAILABLE');
+  // Characters PostgreSQL cannot store (NUL) are bad input, not a server fault.
+  if (code === '22021' || code === '22P05') return new AppError('BAD_REQUEST', { reason: 'invalid_characters' });
   return null;
 }
 

@@ -14,10 +14,25 @@ declare module 'fastify' {
   }
 }
 
+/** Path of the first string holding a NUL character (PostgreSQL text cannot store one; no field needs it). */
+function pathWithNul(data: unknown): string | null {
+  const pending: [unknown, string][] = [[data, '']];
+  while (pending.length) {
+    const [value, path] = pending.pop()!;
+    if (typeof value === 'string' && value.includes('\u0000')) return path || '_';
+    if (value && typeof value === 'object' && !ArrayBuffer.isView(value)) {
+      for (const [key, child] of Object.entries(value)) pending.push([child, path ? `${path}.${key}` : key]);
+    }
+  }
+  return null;
+}
+
 /** Validates input with a zod schema; failures become 400 VALIDATION with every field's reason. */
 export function parseInput<T extends z.ZodType>(schema: T, data: unknown): z.output<T> {
   const result = schema.safeParse(data ?? {});
   if (!result.success) throw zodToAppError(result.error, data);
+  const withNul = pathWithNul(result.data);
+  if (withNul) throw new AppError('VALIDATION', {}, { [withNul]: { reason: 'invalid_format' } });
   return result.data;
 }
 
