@@ -2,7 +2,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { App } from 'antd';
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { setUnauthorizedHandler, type ApiError } from './api-client.ts';
+import { isApiError, setUnauthorizedHandler, type ApiError } from './api-client.ts';
 import { fetchMe, logout, updateSettings, type Me } from './auth-api.ts';
 import type { Preferences } from './preferences.ts';
 import { usePreferences } from './PreferencesProvider.tsx';
@@ -55,19 +55,8 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     queryClient.clear();
   }, [queryClient]);
 
-  useEffect(() => {
-    let isCurrent = true;
-    fetchMe()
-      .then((user) => isCurrent && signedIn(user))
-      .catch(() => isCurrent && setMe(null))
-      .finally(() => isCurrent && setIsLoading(false));
-    return () => {
-      isCurrent = false;
-    };
-  }, [signedIn]);
-
-  useEffect(() => {
-    setUnauthorizedHandler((error: ApiError) => {
+  const onUnauthorized = useCallback(
+    (error: ApiError) => {
       if (isNoticeOpen.current) return;
       if (error.code !== 'SESSION_REPLACED') {
         endSession();
@@ -83,9 +72,31 @@ export function AuthProvider({ children }: { children: ReactNode }) {
           endSession();
         },
       });
-    });
+    },
+    [endSession, modal, t],
+  );
+
+  useEffect(() => {
+    setUnauthorizedHandler(onUnauthorized);
     return () => setUnauthorizedHandler(undefined);
-  }, [endSession, modal, t]);
+  }, [onUnauthorized]);
+
+  // The first probe runs once; a replaced session is announced even on a fresh page load.
+  const firstProbe = useRef(onUnauthorized);
+  useEffect(() => {
+    let isCurrent = true;
+    fetchMe()
+      .then((user) => isCurrent && signedIn(user))
+      .catch((error: unknown) => {
+        if (!isCurrent) return;
+        setMe(null);
+        if (isApiError(error) && error.code === 'SESSION_REPLACED') firstProbe.current(error);
+      })
+      .finally(() => isCurrent && setIsLoading(false));
+    return () => {
+      isCurrent = false;
+    };
+  }, [signedIn]);
 
   const signOut = useCallback(async () => {
     try {

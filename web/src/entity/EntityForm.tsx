@@ -1,7 +1,7 @@
 import type { Entity } from '@insure/model/entity';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { Alert, App, Button, Form, Modal, Result, Skeleton, type ButtonProps } from 'antd';
-import { useState } from 'react';
+import { Alert, App, Button, Form, Modal, Result, Skeleton, type ButtonProps, type FormInstance } from 'antd';
+import { useEffect, useRef, useState, type RefObject } from 'react';
 import { useTranslation } from 'react-i18next';
 import { isApiError } from '../app/api-client.ts';
 import { errorMessage, reasonMessage } from '../app/error-message.ts';
@@ -23,6 +23,37 @@ interface EntityFormProps {
   onSaved: (row: EntityRow) => void;
 }
 
+interface EntityFormBodyProps {
+  entity: Entity;
+  row: EntityRow | undefined;
+  isMobile: boolean;
+  formRef: RefObject<FormInstance<FormValues> | null>;
+  onSubmit: (values: FormValues) => void;
+}
+
+/** One form store per opened record (and per reloaded version), so no value leaks from the last one. */
+function EntityFormBody({ entity, row, isMobile, formRef, onSubmit }: EntityFormBodyProps) {
+  const [form] = Form.useForm<FormValues>();
+  useEffect(() => {
+    formRef.current = form;
+    return () => {
+      formRef.current = null;
+    };
+  }, [form, formRef]);
+  return (
+    <Form
+      form={form}
+      layout="vertical"
+      initialValues={initialFormValues(entity, row)}
+      onFinish={() => onSubmit(form.getFieldsValue(true) as FormValues)}
+      scrollToFirstError
+      data-testid="entity-form"
+    >
+      <EntityFormFields entity={entity} row={row} isMobile={isMobile} />
+    </Form>
+  );
+}
+
 type Failure = { kind: 'conflict' } | { kind: 'message'; text: string };
 
 /** Create/edit dialog generated from the entity declaration. */
@@ -31,7 +62,7 @@ export function EntityForm({ entity, target, onClose, onSaved }: EntityFormProps
   const { message } = App.useApp();
   const isMobile = useIsMobile();
   const queryClient = useQueryClient();
-  const [form] = Form.useForm<FormValues>();
+  const formRef = useRef<FormInstance<FormValues> | null>(null);
   const [failure, setFailure] = useState<Failure>();
   const [isSaving, setIsSaving] = useState(false);
   const editId = target?.mode === 'edit' ? target.id : undefined;
@@ -42,16 +73,24 @@ export function EntityForm({ entity, target, onClose, onSaved }: EntityFormProps
     enabled: editId !== undefined,
     staleTime: 0,
   });
-  const row = editId === undefined ? undefined : rowQuery.data;
-  const isReady = editId === undefined || !!rowQuery.data;
+  // The edited version stays fixed while the form is open (a background refetch must not swap the
+  // values under the user's hands); only "reload" after a conflict moves to the newest version.
+  const [snapshot, setSnapshot] = useState<EntityRow>();
+  useEffect(() => {
+    if (rowQuery.data && !rowQuery.isFetching && rowQuery.data.id === editId && snapshot?.id !== editId) setSnapshot(rowQuery.data);
+  }, [rowQuery.data, rowQuery.isFetching, editId, snapshot?.id]);
+  const row = editId === undefined || snapshot?.id !== editId ? undefined : snapshot;
+  const isReady = editId === undefined || !!row;
 
   const close = () => {
     setFailure(undefined);
+    setSnapshot(undefined);
     onClose();
   };
 
   const reload = async () => {
-    await rowQuery.refetch();
+    const result = await rowQuery.refetch();
+    if (result.data) setSnapshot(result.data);
     setFailure(undefined);
   };
 
@@ -61,15 +100,15 @@ export function EntityForm({ entity, target, onClose, onSaved }: EntityFormProps
       return;
     }
     const known = isApiError(error) ? Object.entries(error.fields).filter(([name]) => name in entity.fields || name === 'status' || name === 'sortIndex') : [];
-    if (known.length > 0) form.setFields(known.map(([name, reason]) => ({ name, errors: [reasonMessage(reason, t)] })));
+    if (known.length > 0) formRef.current?.setFields(known.map(([name, reason]) => ({ name, errors: [reasonMessage(reason, t)] })));
     const unknownCount = isApiError(error) ? Object.keys(error.fields).length - known.length : 0;
     if (known.length === 0 || unknownCount > 0 || (isApiError(error) && error.code !== 'VALIDATION')) {
       setFailure({ kind: 'message', text: errorMessage(error, t) });
     }
   };
 
-  const submit = async () => {
-    const payload = buildPayload(entity, form.getFieldsValue(true) as FormValues, row);
+  const submit = async (values: FormValues) => {
+    const payload = buildPayload(entity, values, row);
     if (row && Object.keys(payload).length === 1) {
       void message.info(t('form.noChanges'));
       close();
@@ -82,6 +121,7 @@ export function EntityForm({ entity, target, onClose, onSaved }: EntityFormProps
       void message.success(row ? t('form.updated') : t('form.created'));
       queryClient.setQueryData(entityQueryKey(entity, 'row', saved.id), saved);
       setFailure(undefined);
+      setSnapshot(undefined);
       onSaved(saved);
     } catch (error) {
       showServerError(error);
@@ -106,7 +146,7 @@ export function EntityForm({ entity, target, onClose, onSaved }: EntityFormProps
         <Button key="cancel" onClick={close}>
           {t('common.cancel')}
         </Button>,
-        <Button key="submit" type="primary" loading={isSaving} disabled={!isReady || rowQuery.isError} onClick={() => form.submit()} {...testIdProps<ButtonProps>('form-submit')}>
+        <Button key="submit" type="primary" loading={isSaving} disabled={!isReady || rowQuery.isError} onClick={() => formRef.current?.submit()} {...testIdProps<ButtonProps>('form-submit')}>
           {t('common.save')}
         </Button>,
       ]}
@@ -132,18 +172,14 @@ export function EntityForm({ entity, target, onClose, onSaved }: EntityFormProps
       ) : !isReady ? (
         <Skeleton active />
       ) : (
-        <Form
+        <EntityFormBody
           key={`${editId ?? 'new'}:${row?.version ?? 0}`}
-          form={form}
-          layout="vertical"
-          initialValues={initialFormValues(entity, row)}
-          preserve={false}
-          onFinish={() => void submit()}
-          scrollToFirstError
-          data-testid="entity-form"
-        >
-          <EntityFormFields entity={entity} row={row} isMobile={isMobile} />
-        </Form>
+          entity={entity}
+          row={row}
+          isMobile={isMobile}
+          formRef={formRef}
+          onSubmit={(values) => void submit(values)}
+        />
       )}
     </Modal>
   );

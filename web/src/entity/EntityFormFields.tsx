@@ -5,6 +5,7 @@ import { labelOf } from '../app/i18n.ts';
 import { refsOf, type EntityRow } from './entity-api.ts';
 import { formFields } from './entity-lookup.ts';
 import { fieldRule } from './field-rules.ts';
+import { DuplicateWarning } from './DuplicateWarning.tsx';
 import { FieldInput } from './FieldInput.tsx';
 import { isKeptWhenBlank, sortIndexKey, statusKey } from './form-values.ts';
 
@@ -26,13 +27,21 @@ export function EntityFormFields({ entity, row, isMobile }: EntityFormFieldsProp
         const isKept = isKeptWhenBlank(field, mode);
         const masked = row && isKept && typeof row[name] === 'string' ? row[name] : undefined;
         const help = field.help ? labelOf(field.help, i18n.language) : undefined;
+        const hasDuplicateCheck = entity.duplicateCheck?.includes(name) === true;
         return (
           <Col key={name} span={span(field.wide === true || field.kind === 'permissions' || field.kind === 'textarea')}>
             <Form.Item
               name={name}
               label={labelOf(field.label, i18n.language)}
               rules={[fieldRule(field, t, { isBlankAllowed: isKept })]}
-              extra={isKept ? t('form.piiKeepHint') : help}
+              extra={
+                isKept || help || hasDuplicateCheck ? (
+                  <>
+                    {isKept ? t('form.piiKeepHint') : help}
+                    {hasDuplicateCheck && <DuplicateWarning entity={entity} name={name} excludeId={row?.id} />}
+                  </>
+                ) : undefined
+              }
               validateFirst
             >
               <FieldInput field={field} name={name} known={row ? refsOf(row, name) : undefined} placeholder={masked} />
