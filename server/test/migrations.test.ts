@@ -1,0 +1,53 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { desiredSchema } from '../src/db/desired-schema.ts';
+import { migrateToLatest, pendingMigrations } from '../src/db/migrate.ts';
+import { migrations } from '../src/db/migrations/index.ts';
+import { type TestApp, buildTestApp, rawRows } from './test-app.ts';
+
+const snapshotFile = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../src/db/migrations/schema-snapshot.json');
+
+describe('migrations', () => {
+  it('have a snapshot equal to the schema the declarations ask for (a declaration change needs a generated migration)', () => {
+    const snapshot = JSON.parse(fs.readFileSync(snapshotFile, 'utf8')) as unknown;
+    expect(JSON.parse(JSON.stringify(desiredSchema()))).toEqual(snapshot);
+  });
+
+  it('are listed in order with unique names', () => {
+    const names = migrations.map((migration) => migration.name);
+    expect(names).toEqual([...names].sort());
+    expect(new Set(names).size).toBe(names.length);
+    for (const name of names) expect(name).toMatch(/^\d{4}_[a-z0-9_]+$/i);
+  });
+
+  describe('on a fresh database', () => {
+    let app: TestApp;
+    beforeAll(async () => {
+      app = await buildTestApp();
+    });
+    afterAll(() => app.close());
+
+    it('are all applied at start and re-running them changes nothing', async () => {
+      expect(await pendingMigrations(app.services.database)).toEqual([]);
+      expect(await migrateToLatest(app.services.database)).toEqual([]);
+    });
+
+    it('create every table the declarations ask for', async () => {
+      const db = app.services.database.db;
+      for (const table of desiredSchema()) {
+        await expect(sql.raw(`select count(*) from "${table.name}"`).execute(db), table.name).resolves.toBeDefined();
+      }
+    });
+
+    it('run in the test schema when on PostgreSQL', async () => {
+      if (app.dialect !== 'postgres') return;
+      const [row] = await rawRows<{ schema: string }>(app, 'select current_schema() as schema');
+      expect(row!.schema).toMatch(/^t_[0-9a-f]{12}$/);
+      const [own] = await rawRows<{ n: number }>(app, `select count(*) as n from information_schema.tables where table_schema = current_schema() and table_name = 'kysely_migration'`);
+      expect(Number(own!.n)).toBe(1);
+    });
+  });
+});
