@@ -63,14 +63,14 @@ describe('what a salesperson, an analyst and an admin may do', () => {
   });
 
   it.each([
-    ['delete a customer', 'DELETE', () => `/api/customers/${ownCustomer.id}`, undefined],
-    ['create a role', 'POST', () => '/api/roles', { name: '自建角色', dataScope: 'own', permissions: ['customer:view'] }],
-    ['read the operation log', 'POST', () => '/api/audit-logs/query', {}],
-    ['export the operation log', 'GET', () => '/api/audit-logs/export', undefined],
-    ['read the login log', 'POST', () => '/api/login-logs/query', {}],
-    ['create an API token', 'POST', () => '/api/api-tokens', { accountId: 1, name: 'x', expiresAt: '2099-01-01' }],
-    ['list accounts', 'GET', () => '/api/accounts', undefined],
-    ['reset a password', 'POST', () => '/api/accounts/1/reset-password', {}],
+    ['delete a customer', 'DELETE', (): string => `/api/customers/${ownCustomer.id}`, undefined],
+    ['create a role', 'POST', (): string => '/api/roles', { name: '自建角色', dataScope: 'own', permissions: ['customer:view'] }],
+    ['read the operation log', 'POST', (): string => '/api/audit-logs/query', {}],
+    ['export the operation log', 'GET', (): string => '/api/audit-logs/export', undefined],
+    ['read the login log', 'POST', (): string => '/api/login-logs/query', {}],
+    ['create an API token', 'POST', (): string => '/api/api-tokens', { accountId: 1, name: 'x', expiresAt: '2099-01-01' }],
+    ['list accounts', 'GET', (): string => '/api/accounts', undefined],
+    ['reset a password', 'POST', (): string => '/api/accounts/1/reset-password', {}],
   ] as const)('refuses a salesperson to %s with 403 FORBIDDEN', async (_label, method, url, body) => {
     const auditBefore = await countRows(app, 'audit_logs');
     const response = await salesperson.request(method, url(), body);
