@@ -20,6 +20,7 @@ import { registerApiTokenRoutes } from './domains/account/api-token.routes.ts';
 import { registerOrganisationHooks } from './domains/organisation/organisation.hooks.ts';
 import { registerOrganisationRoutes } from './domains/organisation/organisation.routes.ts';
 import { registerRoleHooks } from './domains/role/role.hooks.ts';
+import { registerCustomFieldHooks } from './domains/custom-field/custom-field.hooks.ts';
 import { registerAuditRoutes } from './platform/audit/audit.routes.ts';
 import { registerAuthentication } from './platform/auth/authenticate.ts';
 import { registerAuthRoutes } from './platform/auth/auth.routes.ts';
@@ -52,6 +53,7 @@ const webDist = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../.
 registerOrganisationHooks();
 registerAccountHooks();
 registerRoleHooks();
+registerCustomFieldHooks();
 
 /** Builds the application (no listening, no side effects on import): migrations run, services wired. */
 export async function buildApp(options: BuildOptions): Promise<App> {

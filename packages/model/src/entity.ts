@@ -45,6 +45,8 @@ export interface EntityDeclaration {
   /** Field name → true for fields whose duplicates are reported, not refused (e.g. phone). */
   duplicateCheck?: string[];
   related?: RelatedList[];
+  /** Records also carry admin-defined fields (see customFieldDefinition), stored as JSON. */
+  customFields?: boolean;
   /** Staff bulk-load this module from xlsx (template download + all-or-nothing import). */
   importable?: boolean;
   /** Menu icon name from @ant-design/icons. */

@@ -30,7 +30,7 @@ const manage = (...modules: string[]) =>
   modules.flatMap((module) => [...write(module), `${module}:delete`, `${module}:import`, `${module}:approve`]);
 
 const businessModules = entities
-  .filter((entity) => !['account', 'role', 'backupRecord'].includes(entity.name))
+  .filter((entity) => !['account', 'role', 'backupRecord', 'customFieldDefinition'].includes(entity.name))
   .map((entity) => entity.name);
 
 export interface BuiltinRole {
@@ -56,7 +56,7 @@ export const builtinRoles: BuiltinRole[] = [
     permissions: () => [
       ...view('organisation', 'product', 'incentivePolicy', 'smsTemplate', 'trainingPlan', 'trainingCourse'),
       ...read('salesperson', 'policy', 'contract', 'claim', 'incentivePayout', 'trainingEnrolment', 'competitorAnalysis', 'reportDefinition'),
-      ...write('customer', 'customerGroup', 'interaction', 'feedback', 'opportunity', 'salesPlan', 'signing', 'campaign', 'smsMessage'),
+      ...write('customer', 'customerGroup', 'customerTag', 'interaction', 'feedback', 'opportunity', 'salesPlan', 'signing', 'campaign', 'smsMessage'),
       'customer:reveal',
       'opportunity:delete',
       'salesPlan:approve',
@@ -67,7 +67,7 @@ export const builtinRoles: BuiltinRole[] = [
     name: { zh: '业务员', en: 'Salesperson' },
     dataScope: 'own',
     permissions: () => [
-      ...view('organisation', 'salesperson', 'product', 'policy', 'contract', 'claim', 'salesPlan', 'incentivePayout', 'trainingPlan', 'trainingCourse', 'trainingEnrolment', 'campaign', 'competitorAnalysis', 'customerGroup'),
+      ...view('organisation', 'salesperson', 'product', 'policy', 'contract', 'claim', 'salesPlan', 'incentivePayout', 'trainingPlan', 'trainingCourse', 'trainingEnrolment', 'campaign', 'competitorAnalysis', 'customerGroup', 'customerTag'),
       ...write('customer', 'interaction', 'opportunity', 'signing', 'feedback'),
       'customer:reveal',
     ],

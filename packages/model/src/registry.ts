@@ -8,6 +8,8 @@ import { contract } from './entities/contract.ts';
 import { customer } from './entities/customer.ts';
 import { customerAnalysis } from './entities/customer-analysis.ts';
 import { customerGroup } from './entities/customer-group.ts';
+import { customerTag } from './entities/customer-tag.ts';
+import { customFieldDefinition } from './entities/custom-field-definition.ts';
 import { feedback } from './entities/feedback.ts';
 import { incentivePayout } from './entities/incentive-payout.ts';
 import { incentivePolicy } from './entities/incentive-policy.ts';
@@ -36,6 +38,7 @@ export const entities: readonly Entity[] = [
   trainingEnrolment,
   customer,
   customerGroup,
+  customerTag,
   interaction,
   feedback,
   customerAnalysis,
@@ -55,6 +58,7 @@ export const entities: readonly Entity[] = [
   reportDefinition,
   account,
   role,
+  customFieldDefinition,
   backupRecord,
 ];
 

@@ -62,6 +62,7 @@ export function entityTables(entity: Entity): TableSpec[] {
     { name: 'updated_by', type: 'bigint' },
     { name: 'deleted_at', type: 'timestamp' },
   );
+  if (entity.customFields) columns.push({ name: 'custom', type: 'json' });
   const indexes: IndexSpec[] = [{ name: `${entity.table}_code_uq`, columns: ['code'], unique: true }];
   indexes.push(
     entity.hasSortIndex

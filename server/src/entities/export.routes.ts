@@ -7,6 +7,7 @@ import { inTransaction, parseInput, requirePermission } from '../platform/http.t
 import { docSchema } from '../platform/openapi.ts';
 import type { Services } from './context.ts';
 import { csvStream, exportColumns, exportableColumnNames, exportRecords, xlsxStream } from './export.ts';
+import { customFieldsFor } from './custom-fields.ts';
 import { audit } from './write.ts';
 
 type QuerySchema = z.ZodType<ListQuery>;
@@ -15,13 +16,14 @@ type QuerySchema = z.ZodType<ListQuery>;
 export function registerExportRoutes(app: FastifyInstance, services: Services, entity: Entity, querySchema: z.ZodType) {
   const base = `/api/${entity.plural}`;
   const columnNames = exportableColumnNames(entity) as [string, ...string[]];
+  const column = entity.customFields ? z.union([z.enum(columnNames), z.string().regex(/^custom\.[a-z][a-zA-Z0-9]{0,29}$/)]) : z.enum(columnNames);
   const options = z.strictObject({
     format: z.enum(['csv', 'xlsx']).default('xlsx'),
-    columns: z.array(z.enum(columnNames)).max(200).optional(),
+    columns: z.array(column).max(200).optional(),
   });
   const body = z.strictObject({
     format: z.enum(['csv', 'xlsx']).default('xlsx'),
-    columns: z.array(z.enum(columnNames)).max(200).optional(),
+    columns: z.array(column).max(200).optional(),
     q: z.string().trim().max(100).optional(),
     filters: z.record(z.string(), z.unknown()).default({}),
   });
@@ -30,7 +32,7 @@ export function registerExportRoutes(app: FastifyInstance, services: Services, e
     const actor = requirePermission(request, `${entity.name}:export`);
     await inTransaction(request, services, (ctx) => audit(ctx, entity.name, null, 'export', { format, q: query.q ?? null, filters: query.filters }));
     const locale = localeFrom(request.headers['accept-language'], actor.locale);
-    const selected = exportColumns(entity, columns, locale);
+    const selected = exportColumns(entity, columns, locale, await customFieldsFor(services.database.db, entity));
     const batches = exportRecords(services, entity, actor, query);
     const stamp = services.clock.now().toISOString().slice(0, 10);
     const fileName = `${entity.plural}-${stamp}.${format}`;

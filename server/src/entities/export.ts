@@ -8,8 +8,9 @@ import { csvBom, csvLine, escapeFormula } from '../platform/csv.ts';
 import type { Locale } from '../platform/i18n.ts';
 import type { Services } from './context.ts';
 import { listPredicate } from './filters.ts';
-import { presentRows, scopedRows, type RefSummary } from './read.ts';
+import { customDefinitionsForQuery, presentRows, scopedRows, type RefSummary } from './read.ts';
 import type { ApiRecord } from './row-mapper.ts';
+import type { CustomFieldDefinition } from './custom-fields.ts';
 
 const batchSize = 1000;
 
@@ -40,11 +41,21 @@ function fieldValue(field: Field, name: string, record: ApiRecord, locale: Local
 }
 
 /** The exported columns: the caller's visible columns (or the list defaults), headers in the caller's language. */
-export function exportColumns(entity: Entity, requested: string[] | undefined, locale: Locale): ExportColumn[] {
+export function exportColumns(entity: Entity, requested: string[] | undefined, locale: Locale, custom: CustomFieldDefinition[] = []): ExportColumn[] {
   const language = locale === 'en-US' ? 'en' : 'zh';
-  const defaults = ['code', ...Object.entries(entity.fields).filter(([, field]) => field.list && !field.hidden).map(([name]) => name), 'status'];
-  const names = requested?.length ? requested : defaults;
-  return names.map((name) => {
+  const defaults = [
+    'code',
+    ...Object.entries(entity.fields).filter(([, field]) => field.list && !field.hidden).map(([name]) => name),
+    ...custom.filter((definition) => definition.showInList).map((definition) => `custom.${definition.key}`),
+    'status',
+  ];
+  const names = (requested?.length ? requested : defaults).filter((name) => !name.startsWith('custom.') || custom.some((definition) => `custom.${definition.key}` === name));
+  return names.map((name): ExportColumn => {
+    if (name.startsWith('custom.')) {
+      const definition = custom.find((candidate) => `custom.${candidate.key}` === name)!;
+      const key = definition.key;
+      return { name, header: language === 'en' ? definition.labelEn : definition.labelZh, value: (record) => ((record.custom as Record<string, string | number> | undefined)?.[key] ?? null) };
+    }
     if (systemHeaders[name]) {
       const header = systemHeaders[name]![language];
       if (name === 'status') {
@@ -68,7 +79,7 @@ export const exportableColumnNames = (entity: Entity) => [
  */
 export async function* exportRecords(services: Services, entity: Entity, actor: Actor, query: Pick<ListQuery, 'q' | 'filters'>) {
   const { db, dialect } = services.database;
-  const where = listPredicate(entity, query, services.cipher, dialect);
+  const where = listPredicate(entity, query, services.cipher, dialect, await customDefinitionsForQuery(services, entity, query));
   let afterId = Number.MAX_SAFE_INTEGER;
   for (;;) {
     const rows = await scopedRows(db, entity, actor)

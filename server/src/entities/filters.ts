@@ -5,6 +5,7 @@ import { type Expression, type ExpressionBuilder, type SqlBool, sql } from 'kyse
 import type { Dialect, Tables } from '../db/database.ts';
 import type { FieldCipher } from '../platform/crypto.ts';
 import { joinTableName } from '../db/entity-tables.ts';
+import { type CustomFieldDefinition, customFieldPredicate } from './custom-fields.ts';
 
 const escapeLike = (value: string) => value.replace(/[\\%_]/g, (char) => `\\${char}`);
 // SQLite has no default LIKE escape character; PostgreSQL's is the backslash: say it explicitly for both.
@@ -15,7 +16,13 @@ function toColumnValue(field: Field, value: unknown): unknown {
 }
 
 /** Builds the WHERE of a list from the validated query (every column comes from the declaration, never from input). */
-export function listPredicate(entity: Entity, query: Pick<ListQuery, 'q' | 'filters'>, cipher: FieldCipher, dialect: Dialect) {
+export function listPredicate(
+  entity: Entity,
+  query: Pick<ListQuery, 'q' | 'filters'>,
+  cipher: FieldCipher,
+  dialect: Dialect,
+  customDefinitions: CustomFieldDefinition[] = [],
+) {
   return (eb: ExpressionBuilder<Tables, string>): Expression<SqlBool> => {
     const table = entity.table;
     const ref = (column: string) => sql.ref(`${table}.${column}`);
@@ -23,6 +30,10 @@ export function listPredicate(entity: Entity, query: Pick<ListQuery, 'q' | 'filt
     const filters = query.filters ?? {};
     if (Array.isArray(filters.status)) conditions.push(eb(ref('status'), 'in', filters.status as string[]));
     if (Array.isArray(filters.ids)) conditions.push(eb(ref('id'), 'in', filters.ids as number[]));
+    for (const [key, value] of Object.entries((filters.custom as Record<string, unknown> | undefined) ?? {})) {
+      const definition = customDefinitions.find((candidate) => candidate.key === key);
+      if (definition) conditions.push(...customFieldPredicate(dialect, table, definition, value));
+    }
     for (const [name, value] of Object.entries(filters)) {
       const field = entity.fields[name];
       if (!field || value === undefined) continue;

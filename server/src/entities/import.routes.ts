@@ -8,6 +8,7 @@ import { inTransaction, parseInput, requireActor, requirePermission } from '../p
 import { reasonMessage } from '../platform/i18n.ts';
 import type { Services } from './context.ts';
 import { importTemplate, type ImportProblem, parseImport } from './import.ts';
+import { customFieldsFor } from './custom-fields.ts';
 import { audit, createRecord } from './write.ts';
 
 export const xlsxMime = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
@@ -36,7 +37,7 @@ export function registerImportRoutes(app: FastifyInstance, services: Services, e
     const { lang } = parseInput(templateQuery, request.query);
     reply.header('content-type', xlsxMime);
     reply.header('content-disposition', `attachment; filename="${entity.plural}-template.xlsx"`);
-    return importTemplate(entity, lang);
+    return importTemplate(entity, lang, await customFieldsFor(services.database.db, entity));
   });
 
   app.post(`${base}/import`, { schema: { tags: [entity.name], summary: `Import ${entity.label.en} from xlsx (raw body); nothing is written unless every row is valid` } }, async (request) => {
@@ -56,7 +57,7 @@ export function registerImportRoutes(app: FastifyInstance, services: Services, e
             await createRecord(ctx, entity, input);
           } catch (error) {
             if (!(error instanceof AppError) || !error.fields) throw error;
-            for (const [name, { reason }] of Object.entries(error.fields)) rowProblems.push({ row, column: entity.fields[name]?.label.zh ?? name, reason });
+            for (const [name, { reason }] of Object.entries(error.fields)) rowProblems.push({ row, column: entity.fields[name]?.label.zh ?? name.replace(/^custom\./, ''), reason });
           }
         }
         if (rowProblems.length) throw new AppError('IMPORT_INVALID');

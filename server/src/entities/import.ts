@@ -9,6 +9,7 @@ import type { Actor } from '../platform/access/actor.ts';
 import { zodToAppError } from '../platform/validation.ts';
 import type { Services } from './context.ts';
 import { scopedRows } from './read.ts';
+import { type CustomFieldDefinition, customFieldsFor } from './custom-fields.ts';
 
 export const maxImportRows = 100_000;
 
@@ -18,15 +19,22 @@ export interface ImportProblem {
   reason: string;
 }
 
-/** Columns an import accepts: writable, visible fields (plus status), in declaration order. */
-export function importFields(entity: Entity): [string, Field][] {
-  return Object.entries(entity.fields).filter(([, field]) => !field.readOnly && !field.hidden && field.kind !== 'permissions');
+/** Columns an import accepts: writable, visible fields in declaration order, then admin-defined fields. */
+export function importFields(entity: Entity, custom: CustomFieldDefinition[] = []): [string, Field][] {
+  const declared = Object.entries(entity.fields).filter(([, field]) => !field.readOnly && !field.hidden && field.kind !== 'permissions');
+  return [...declared, ...custom.map((definition) => [`custom.${definition.key}`, customAsField(definition)] as [string, Field])];
 }
 
-export async function importTemplate(entity: Entity, locale: 'zh' | 'en'): Promise<Buffer> {
+function customAsField(definition: CustomFieldDefinition): Field {
+  const label = { zh: definition.labelZh, en: definition.labelEn };
+  if (definition.kind === 'select') return { kind: 'enum', label, required: definition.required, options: definition.options.map((option) => ({ value: option, label: { zh: option, en: option } })) };
+  return { kind: definition.kind === 'number' ? 'decimal' : definition.kind === 'date' ? 'date' : 'text', label, required: definition.required, max: 500 };
+}
+
+export async function importTemplate(entity: Entity, locale: 'zh' | 'en', custom: CustomFieldDefinition[]): Promise<Buffer> {
   const workbook = new ExcelJS.Workbook();
   const sheet = workbook.addWorksheet(entity.label[locale].slice(0, 31));
-  const fields = importFields(entity);
+  const fields = importFields(entity, custom);
   sheet.addRow(fields.map(([, field]) => `${field.required ? '*' : ''}${field.label[locale]}`));
   sheet.getRow(1).font = { bold: true };
   sheet.columns.forEach((column) => {
@@ -131,7 +139,7 @@ async function referenceMaps(services: Services, entity: Entity, actor: Actor): 
  * either the validated inputs or the full list of problems (row, column, reason).
  */
 export async function parseImport(services: Services, entity: Entity, actor: Actor, file: Buffer) {
-  const fields = importFields(entity);
+  const fields = importFields(entity, await customFieldsFor(services.database.db, entity));
   const byHeader = new Map<string, [string, Field]>();
   for (const [name, field] of fields) {
     for (const header of [name, field.label.zh, field.label.en, `*${field.label.zh}`, `*${field.label.en}`]) byHeader.set(header.toLowerCase(), [name, field]);
@@ -166,7 +174,9 @@ export async function parseImport(services: Services, entity: Entity, actor: Act
         if (!column) return;
         try {
           const value = convert(column[1], cell, refs.get(column[0]));
-          if (value !== undefined) input[column[0]] = value;
+          if (value === undefined) return;
+          if (column[0].startsWith('custom.')) input.custom = { ...(input.custom as object | undefined), [column[0].slice(7)]: value };
+          else input[column[0]] = value;
         } catch (error) {
           problems.push({ row: row.number, column: column[1].label.zh, reason: (error as Error).message });
         }

@@ -10,6 +10,7 @@ import { scopePredicate } from '../platform/access/data-scope.ts';
 import { notFound } from '../platform/errors.ts';
 import type { Services } from './context.ts';
 import { listPredicate } from './filters.ts';
+import { checkCustomFilters, customFieldsFor } from './custom-fields.ts';
 import { type ApiRecord, rowToRecord } from './row-mapper.ts';
 
 export interface RefSummary {
@@ -25,9 +26,18 @@ export function scopedRows(db: DB, entity: Entity, actor: Actor) {
   return db.selectFrom(entity.table).where(`${entity.table}.deleted_at`, 'is', null).where(scopePredicate(entity, actor));
 }
 
+/** Definitions needed by a query's custom-field filters (checked: unknown or unsearchable keys are refused). */
+export async function customDefinitionsForQuery(services: Services, entity: Entity, query: Pick<ListQuery, 'filters'>) {
+  const filters = query.filters?.custom as Record<string, unknown> | undefined;
+  if (!entity.customFields || !filters) return [];
+  const definitions = await customFieldsFor(services.database.db, entity);
+  checkCustomFilters(definitions, filters);
+  return definitions;
+}
+
 export async function listRecords(services: Services, entity: Entity, actor: Actor, query: ListQuery) {
   const { db, dialect } = services.database;
-  const where = listPredicate(entity, query, services.cipher, dialect);
+  const where = listPredicate(entity, query, services.cipher, dialect, await customDefinitionsForQuery(services, entity, query));
   const base = scopedRows(db, entity, actor).where(where);
   let rowsQuery = base.selectAll(entity.table);
   if (query.sort) {

@@ -72,6 +72,7 @@ export function rowToRecord(entity: Entity, row: Row): ApiRecord {
   };
   if (entity.hasSortIndex) record.sortIndex = Number(row.sort_index);
   if (row.deleted_at) record.deletedAt = row.deleted_at;
+  if (entity.customFields) record.custom = row.custom ? (JSON.parse(String(row.custom)) as Record<string, unknown>) : {};
   for (const [name, field] of Object.entries(entity.fields)) {
     if (field.hidden || field.kind === 'refMany') continue;
     record[name] = columnsToField(field, name, row);

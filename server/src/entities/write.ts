@@ -8,6 +8,7 @@ import { scopePredicate } from '../platform/access/data-scope.ts';
 import { writeAudit } from '../platform/audit/audit.ts';
 import { AppError, type FieldReasons } from '../platform/errors.ts';
 import type { WriteContext } from './context.ts';
+import { customFieldsFor, mergeCustomValues } from './custom-fields.ts';
 import { hooksFor } from './hooks.ts';
 import { loadRow, scopedRows } from './read.ts';
 import { columnsToField, fieldToColumns } from './row-mapper.ts';
@@ -32,6 +33,7 @@ function systemColumns(entity: Entity, input: Record<string, unknown>): Row {
 
 function dataColumns(ctx: WriteContext, entity: Entity, input: Record<string, unknown>): Row {
   const columns: Row = systemColumns(entity, input);
+  if (entity.customFields && input.custom !== undefined) columns.custom = JSON.stringify(input.custom);
   for (const [name, value] of Object.entries(input)) {
     const field = entity.fields[name];
     if (!field || field.kind === 'refMany' || field.readOnly) continue;
@@ -109,6 +111,10 @@ function diffForAudit(entity: Entity, before: Row | null, after: Row, input: Rec
     const now = auditValue(field, name, after);
     if (JSON.stringify(old) !== JSON.stringify(now)) changes[name] = before ? { before: old, after: now } : { after: now };
   }
+  if (entity.customFields && (before?.custom ?? null) !== (after.custom ?? null)) {
+    const parse = (value: unknown) => (value ? (JSON.parse(String(value)) as Record<string, unknown>) : {});
+    changes.custom = before ? { before: parse(before.custom), after: parse(after.custom) } : { after: parse(after.custom) };
+  }
   for (const system of ['status', 'sort_index'] as const) {
     if (before?.[system] !== after[system] && !(before === null && after[system] === undefined)) {
       changes[system === 'sort_index' ? 'sortIndex' : 'status'] = before ? { before: before[system], after: after[system] } : { after: after[system] };
@@ -144,8 +150,16 @@ function applyDefaults(ctx: WriteContext, entity: Entity, input: Record<string, 
   return values;
 }
 
+/** Validates admin-defined values against their definitions and merges them into what is stored. */
+async function withCustomValues(ctx: WriteContext, entity: Entity, values: Record<string, unknown>, existing: Row | null) {
+  if (!entity.customFields || (existing && values.custom === undefined)) return values;
+  const definitions = await customFieldsFor(ctx.trx, entity);
+  const stored = existing?.custom ? (JSON.parse(String(existing.custom)) as Record<string, unknown>) : {};
+  return { ...values, custom: mergeCustomValues(definitions, values.custom as Record<string, string | number | null> | undefined, stored, !existing) };
+}
+
 export async function createRecord(ctx: WriteContext, entity: Entity, input: Record<string, unknown>): Promise<number> {
-  const values = applyDefaults(ctx, entity, input);
+  const values = await withCustomValues(ctx, entity, applyDefaults(ctx, entity, input), null);
   const hooks = hooksFor(entity.name);
   await hooks.beforeWrite?.(ctx, entity, values, null);
   await checkReferences(ctx, entity, values, null);
@@ -174,8 +188,9 @@ export async function createRecord(ctx: WriteContext, entity: Entity, input: Rec
 }
 
 export async function updateRecord(ctx: WriteContext, entity: Entity, id: number, input: Record<string, unknown>): Promise<void> {
-  const { version, ...values } = input;
+  const { version, ...submitted } = input;
   const existing = await loadRow(ctx.trx, entity, ctx.actor, id, ctx.services.database.dialect === 'postgres');
+  const values = await withCustomValues(ctx, entity, submitted, existing);
   if (Number(existing.version) !== version) throw new AppError('VERSION_CONFLICT', { currentVersion: Number(existing.version) });
   const hooks = hooksFor(entity.name);
   await hooks.beforeWrite?.(ctx, entity, values, existing);

@@ -48,6 +48,14 @@ export function listQuerySchema(entity: Entity) {
     ids: z.array(z.number().int().positive().max(Number.MAX_SAFE_INTEGER)).min(1).max(1000).optional(),
   };
   for (const [name, field] of filterableFields(entity)) filterShape[name] = filterValueSchema(field).optional();
+  if (entity.customFields) {
+    filterShape.custom = z
+      .record(
+        z.string().regex(/^[a-z][a-zA-Z0-9]{0,29}$/),
+        z.union([z.string().trim().min(1).max(100), z.number(), z.strictObject({ gte: z.union([z.number(), z.string().max(30)]).optional(), lte: z.union([z.number(), z.string().max(30)]).optional() })]),
+      )
+      .optional();
+  }
   return z.strictObject({
     page: z.number().int().min(1).max(1_000_000).default(1),
     pageSize: z.number().int().min(1).max(200).default(20),

@@ -53,10 +53,16 @@ export function fieldInputSchema(field: Field): z.ZodType {
 export const writableFields = (entity: Entity): [string, Field][] =>
   Object.entries(entity.fields).filter(([, field]) => !field.readOnly);
 
+/** Values of admin-defined fields; their definitions are data, so the server checks keys and types. */
+export const customValuesSchema = z
+  .record(z.string().regex(/^[a-z][a-zA-Z0-9]{0,29}$/), z.union([z.string().max(500), z.number().min(-1e12).max(1e12), z.null()]))
+  .refine((values) => Object.keys(values).length <= 100, { error: 'too_big' });
+
 function systemInputShape(entity: Entity): Record<string, z.ZodType> {
   const shape: Record<string, z.ZodType> = {
     status: z.enum(entity.statuses.map((status) => status.value) as [string, ...string[]]).optional(),
   };
+  if (entity.customFields) shape.custom = customValuesSchema.optional();
   if (entity.hasSortIndex) shape.sortIndex = z.number().int().min(-1_000_000).max(1_000_000).optional();
   return shape;
 }

@@ -17,6 +17,7 @@ export const customer = defineEntity({
   group: 'customers',
   codePrefix: 'CUS',
   importable: true,
+  customFields: true,
   titleField: 'name',
   hasSortIndex: true,
   scope: { org: 'orgId', owner: { field: 'ownerId', actorKey: 'salespersonId' } },
@@ -50,6 +51,7 @@ export const customer = defineEntity({
     ownerId: f.ref({ zh: '归属业务员', en: 'Owner' }, 'salesperson', { list: true, filter: true }),
     orgId: f.ref({ zh: '所属机构', en: 'Organisation' }, 'organisation', { required: true, list: true, filter: true }),
     groupIds: f.refMany({ zh: '客户分组', en: 'Groups' }, 'customerGroup', { filter: true }),
+    tagIds: f.refMany({ zh: '客户标签', en: 'Tags' }, 'customerTag', { list: true, filter: true }),
     remarks: f.textarea({ zh: '备注', en: 'Remarks' }, { max: 1000 }),
   },
 });

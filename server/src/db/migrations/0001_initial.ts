@@ -790,6 +790,10 @@ export const change: SchemaChange = {
           "type": "timestamp"
         },
         {
+          "name": "custom",
+          "type": "json"
+        },
+        {
           "name": "name",
           "type": "text"
         },
@@ -1041,6 +1045,36 @@ export const change: SchemaChange = {
       ]
     },
     {
+      "name": "customers__tag_ids",
+      "columns": [
+        {
+          "name": "owner_id",
+          "type": "bigint",
+          "notNull": true,
+          "references": "customers",
+          "onDelete": "cascade"
+        },
+        {
+          "name": "target_id",
+          "type": "bigint",
+          "notNull": true,
+          "references": "customer_tags"
+        }
+      ],
+      "primaryKey": [
+        "owner_id",
+        "target_id"
+      ],
+      "indexes": [
+        {
+          "name": "customers__tag_ids_target",
+          "columns": [
+            "target_id"
+          ]
+        }
+      ]
+    },
+    {
       "name": "customer_groups",
       "columns": [
         {
@@ -1133,6 +1167,97 @@ export const change: SchemaChange = {
           "columns": [
             "org_id"
           ]
+        }
+      ]
+    },
+    {
+      "name": "customer_tags",
+      "columns": [
+        {
+          "name": "id",
+          "type": "id"
+        },
+        {
+          "name": "code",
+          "type": "text",
+          "notNull": true
+        },
+        {
+          "name": "status",
+          "type": "text",
+          "notNull": true,
+          "default": "normal"
+        },
+        {
+          "name": "sort_index",
+          "type": "integer",
+          "notNull": true,
+          "default": 0
+        },
+        {
+          "name": "version",
+          "type": "integer",
+          "notNull": true,
+          "default": 1
+        },
+        {
+          "name": "created_at",
+          "type": "timestamp",
+          "notNull": true
+        },
+        {
+          "name": "updated_at",
+          "type": "timestamp",
+          "notNull": true
+        },
+        {
+          "name": "created_by",
+          "type": "bigint"
+        },
+        {
+          "name": "updated_by",
+          "type": "bigint"
+        },
+        {
+          "name": "deleted_at",
+          "type": "timestamp"
+        },
+        {
+          "name": "name",
+          "type": "text"
+        },
+        {
+          "name": "color",
+          "type": "text"
+        },
+        {
+          "name": "description",
+          "type": "text"
+        }
+      ],
+      "indexes": [
+        {
+          "name": "customer_tags_code_uq",
+          "columns": [
+            "code"
+          ],
+          "unique": true
+        },
+        {
+          "name": "customer_tags_live_order",
+          "columns": [
+            "sort_index desc",
+            "id desc"
+          ],
+          "where": "deleted_at is null"
+        },
+        {
+          "name": "customer_tags_name_uq",
+          "columns": [
+            "name"
+          ],
+          "unique": true,
+          "where": "deleted_at is null"
         }
       ]
     },
@@ -4138,6 +4263,139 @@ export const change: SchemaChange = {
           "name": "roles_data_scope_idx",
           "columns": [
             "data_scope"
+          ]
+        }
+      ]
+    },
+    {
+      "name": "custom_field_definitions",
+      "columns": [
+        {
+          "name": "id",
+          "type": "id"
+        },
+        {
+          "name": "code",
+          "type": "text",
+          "notNull": true
+        },
+        {
+          "name": "status",
+          "type": "text",
+          "notNull": true,
+          "default": "normal"
+        },
+        {
+          "name": "sort_index",
+          "type": "integer",
+          "notNull": true,
+          "default": 0
+        },
+        {
+          "name": "version",
+          "type": "integer",
+          "notNull": true,
+          "default": 1
+        },
+        {
+          "name": "created_at",
+          "type": "timestamp",
+          "notNull": true
+        },
+        {
+          "name": "updated_at",
+          "type": "timestamp",
+          "notNull": true
+        },
+        {
+          "name": "created_by",
+          "type": "bigint"
+        },
+        {
+          "name": "updated_by",
+          "type": "bigint"
+        },
+        {
+          "name": "deleted_at",
+          "type": "timestamp"
+        },
+        {
+          "name": "entity_name",
+          "type": "text"
+        },
+        {
+          "name": "key",
+          "type": "text"
+        },
+        {
+          "name": "label_zh",
+          "type": "text"
+        },
+        {
+          "name": "label_en",
+          "type": "text"
+        },
+        {
+          "name": "kind",
+          "type": "text"
+        },
+        {
+          "name": "options",
+          "type": "text"
+        },
+        {
+          "name": "required",
+          "type": "boolean"
+        },
+        {
+          "name": "filterable",
+          "type": "boolean"
+        },
+        {
+          "name": "show_in_list",
+          "type": "boolean"
+        }
+      ],
+      "indexes": [
+        {
+          "name": "custom_field_definitions_code_uq",
+          "columns": [
+            "code"
+          ],
+          "unique": true
+        },
+        {
+          "name": "custom_field_definitions_live_order",
+          "columns": [
+            "sort_index desc",
+            "id desc"
+          ],
+          "where": "deleted_at is null"
+        },
+        {
+          "name": "custom_field_definitions_entity_name_idx",
+          "columns": [
+            "entity_name"
+          ]
+        },
+        {
+          "name": "custom_field_definitions_key_uq",
+          "columns": [
+            "key"
+          ],
+          "unique": true,
+          "where": "deleted_at is null"
+        },
+        {
+          "name": "custom_field_definitions_label_zh_idx",
+          "columns": [
+            "label_zh"
+          ]
+        },
+        {
+          "name": "custom_field_definitions_kind_idx",
+          "columns": [
+            "kind"
           ]
         }
       ]
