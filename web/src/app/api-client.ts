@@ -46,6 +46,8 @@ export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 
 export interface RequestOptions {
   body?: unknown;
+  /** A file sent as the raw request body with this content type (imports) instead of JSON. */
+  raw?: { data: Blob; contentType: string };
   signal?: AbortSignal;
   /** Do not call the global 401 handler (used by the login form and the first session probe). */
   quietUnauthorized?: boolean;
@@ -66,7 +68,8 @@ async function readError(response: Response): Promise<ApiError> {
 /** One JSON request to the API; resolves to the parsed body (undefined for 204). */
 export async function request(method: HttpMethod, path: string, options: RequestOptions = {}): Promise<unknown> {
   const headers: Record<string, string> = { accept: 'application/json', 'accept-language': currentLocale() };
-  if (options.body !== undefined) headers['content-type'] = 'application/json';
+  if (options.raw) headers['content-type'] = options.raw.contentType;
+  else if (options.body !== undefined) headers['content-type'] = 'application/json';
   if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
   let response: Response;
   try {
@@ -74,7 +77,7 @@ export async function request(method: HttpMethod, path: string, options: Request
       method,
       headers,
       credentials: 'same-origin',
-      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+      body: options.raw ? options.raw.data : options.body === undefined ? undefined : JSON.stringify(options.body),
       signal: options.signal,
     });
   } catch (cause) {

@@ -19,6 +19,7 @@ import { entityExtension } from './entity-extensions.ts';
 import { EntityDetailDrawer } from './EntityDetailDrawer.tsx';
 import { EntityForm, type FormTarget } from './EntityForm.tsx';
 import { entityQueryKey } from './entity-query-keys.ts';
+import { ImportDialog } from './ImportDialog.tsx';
 import { keywordOf, toExportParams, toListFilters, type FilterFormValues } from './list-filters.ts';
 import { ListQueryForm } from './ListQueryForm.tsx';
 import { ListToolbar } from './ListToolbar.tsx';
@@ -41,6 +42,7 @@ export function EntityListPage({ entity }: { entity: Entity }) {
   const [formTarget, setFormTarget] = useState<FormTarget>();
   const [hiddenColumns, setHiddenColumns] = useHiddenColumns(me.id, entity.name);
   const [view, setView] = useState('table');
+  const [isImportOpen, setIsImportOpen] = useState(false);
   const extension = entityExtension(entity.name);
 
   const can = (action: string) => hasPermission(me, `${entity.name}:${action}`);
@@ -174,6 +176,7 @@ export function EntityListPage({ entity }: { entity: Entity }) {
           onAdd={() => setFormTarget({ mode: 'create' })}
           onBatchDelete={batchDelete}
           onReload={refresh}
+          onImport={entity.importable && can('import') ? () => setIsImportOpen(true) : undefined}
           view={viewOptions}
           columnSettings={
             <ColumnSettings
@@ -225,6 +228,7 @@ export function EntityListPage({ entity }: { entity: Entity }) {
           refresh();
         }}
       />
+      {entity.importable && <ImportDialog entity={entity} open={isImportOpen} onClose={() => setIsImportOpen(false)} onImported={refresh} />}
       <EntityDetailDrawer
         entity={entity}
         id={detailId}

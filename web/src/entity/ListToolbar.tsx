@@ -1,4 +1,4 @@
-import { DeleteOutlined, DownloadOutlined, PlusOutlined, ReloadOutlined } from '@ant-design/icons';
+import { DeleteOutlined, DownloadOutlined, PlusOutlined, ReloadOutlined, UploadOutlined } from '@ant-design/icons';
 import type { Entity } from '@insure/model/entity';
 import { Button, Dropdown, Segmented, Space, Tooltip, Typography } from 'antd';
 import type { ReactNode } from 'react';
@@ -15,12 +15,14 @@ interface ListToolbarProps {
   onAdd: () => void;
   onBatchDelete: () => void;
   onReload: () => void;
+  /** Present when the user may import into this module. */
+  onImport: (() => void) | undefined;
   columnSettings: ReactNode;
   view: { value: string; options: { value: string; label: string; icon: ReactNode }[]; onChange: (value: string) => void } | undefined;
 }
 
 export function ListToolbar(props: ListToolbarProps) {
-  const { entity, canCreate, canDelete, canExport, selectedCount, exportUrl, onAdd, onBatchDelete, onReload, columnSettings, view } = props;
+  const { entity, canCreate, canDelete, canExport, selectedCount, exportUrl, onAdd, onBatchDelete, onReload, onImport, columnSettings, view } = props;
   const { t, i18n } = useTranslation();
   return (
     <div className="list-toolbar">
@@ -39,6 +41,11 @@ export function ListToolbar(props: ListToolbarProps) {
         {canCreate && (
           <Button type="primary" icon={<PlusOutlined />} onClick={onAdd} data-testid="list-add">
             {t('list.add')}
+          </Button>
+        )}
+        {onImport && (
+          <Button icon={<UploadOutlined />} onClick={onImport} data-testid="list-import">
+            {t('list.import')}
           </Button>
         )}
         {canExport && (
