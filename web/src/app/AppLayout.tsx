@@ -1,9 +1,10 @@
 import { Drawer, Layout, Spin, theme } from 'antd';
 import { Suspense, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Outlet } from 'react-router';
+import { Outlet, useLocation } from 'react-router';
 import { useAuth, useMe } from './AuthProvider.tsx';
 import { ChangePasswordDialog } from './ChangePasswordDialog.tsx';
+import { ErrorBoundary } from './ErrorBoundary.tsx';
 import { HeaderBar } from './HeaderBar.tsx';
 import { SideMenu } from './SideMenu.tsx';
 import { useIsMobile } from './use-is-mobile.ts';
@@ -31,6 +32,7 @@ export function AppLayout() {
   const { refreshMe } = useAuth();
   const isMobile = useIsMobile();
   const { token } = theme.useToken();
+  const location = useLocation();
   const [isCollapsed, setIsCollapsed] = useState(false);
   const [isDrawerOpen, setIsDrawerOpen] = useState(false);
   const [isPasswordOpen, setIsPasswordOpen] = useState(false);
@@ -65,9 +67,11 @@ export function AppLayout() {
           />
         </Layout.Header>
         <Layout.Content className="app-content">
-          <Suspense fallback={<PageSpinner />}>
-            <Outlet />
-          </Suspense>
+          <ErrorBoundary resetKey={location.pathname}>
+            <Suspense fallback={<PageSpinner />}>
+              <Outlet />
+            </Suspense>
+          </ErrorBoundary>
         </Layout.Content>
       </Layout>
       <ChangePasswordDialog

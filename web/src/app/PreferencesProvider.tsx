@@ -38,7 +38,6 @@ export function PreferencesProvider({ children }: { children: ReactNode }) {
     void i18n.changeLanguage(preferences.locale);
     dayjs.locale(dayjsLocale(preferences.locale));
     document.documentElement.lang = preferences.locale;
-    document.title = i18n.t('app.title');
   }, [preferences.locale]);
 
   useEffect(() => {

@@ -8,6 +8,7 @@ import { fetchCaptcha, login, type Captcha } from '../app/auth-api.ts';
 import { useAuth } from '../app/AuthProvider.tsx';
 import { LanguageSwitch } from '../app/HeaderBar.tsx';
 import { usePreferences } from '../app/PreferencesProvider.tsx';
+import { usePageTitle } from '../app/use-page-title.ts';
 import { CaptchaField } from './CaptchaField.tsx';
 import { loginErrorMessage } from './login-errors.ts';
 
@@ -33,6 +34,7 @@ export function LoginPage() {
   const navigate = useNavigate();
   const location = useLocation();
   const [form] = Form.useForm<LoginValues>();
+  usePageTitle(t('login.submit'));
   const [captcha, setCaptcha] = useState<Captcha>();
   const [isCaptchaLoading, setIsCaptchaLoading] = useState(false);
   const [isSubmitting, setIsSubmitting] = useState(false);

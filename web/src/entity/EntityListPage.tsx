@@ -9,7 +9,9 @@ import { useSearchParams } from 'react-router';
 import { hasPermission } from '../app/auth-api.ts';
 import { useMe } from '../app/AuthProvider.tsx';
 import { errorMessage } from '../app/error-message.ts';
+import { labelOf } from '../app/i18n.ts';
 import { useIsMobile } from '../app/use-is-mobile.ts';
+import { usePageTitle } from '../app/use-page-title.ts';
 import { usePageSize } from '../app/use-page-size.ts';
 import { useHiddenColumns } from './column-settings.ts';
 import { ColumnSettings } from './ColumnSettings.tsx';
@@ -44,6 +46,7 @@ export function EntityListPage({ entity }: { entity: Entity }) {
   const [view, setView] = useState('table');
   const [isImportOpen, setIsImportOpen] = useState(false);
   const extension = entityExtension(entity.name);
+  usePageTitle(labelOf(entity.label, i18n.language));
 
   const can = (action: string) => hasPermission(me, `${entity.name}:${action}`);
   const listQuery: ListQuery = {

@@ -25,12 +25,18 @@ export function ListQueryForm({ entity, onSearch }: ListQueryFormProps) {
   const [isExpanded, setIsExpanded] = useState(false);
   const shownCollapsed = useIsMobile() ? collapsedCountMobile : collapsedCount;
 
+  const searchLabels = [
+    t('entity.code'),
+    ...Object.values(entity.fields)
+      .filter((field) => field.search)
+      .map((field) => labelOf(field.label, i18n.language)),
+  ];
   const items: { key: string; node: ReactNode }[] = [
     {
       key: 'q',
       node: (
         <Form.Item name="q" label={t('list.keyword')}>
-          <Input allowClear placeholder={t('list.keywordPlaceholder')} data-testid="list-keyword" onPressEnter={() => form.submit()} />
+          <Input allowClear placeholder={t('list.keywordPlaceholder', { fields: searchLabels.join(t('common.separator')) })} data-testid="list-keyword" onPressEnter={() => form.submit()} />
         </Form.Item>
       ),
     },

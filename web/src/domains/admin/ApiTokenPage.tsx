@@ -9,6 +9,7 @@ import { api } from '../../app/api-client.ts';
 import { hasPermission } from '../../app/auth-api.ts';
 import { useMe } from '../../app/AuthProvider.tsx';
 import { errorMessage } from '../../app/error-message.ts';
+import { usePageTitle } from '../../app/use-page-title.ts';
 import { formatDateTime } from '../../entity/format-value.ts';
 import { CreateTokenDialog } from './CreateTokenDialog.tsx';
 
@@ -35,6 +36,7 @@ export function ApiTokenPage() {
   const { message } = App.useApp();
   const me = useMe();
   const queryClient = useQueryClient();
+  usePageTitle(t('menu.apiToken'));
   const [isCreating, setIsCreating] = useState(false);
   const tokens = useQuery({ queryKey: tokensKey, queryFn: ({ signal }) => api.get(tokensSchema, '/api/api-tokens', signal) });
   const refresh = () => void queryClient.invalidateQueries({ queryKey: tokensKey });

@@ -9,6 +9,7 @@ import { api } from '../../app/api-client.ts';
 import { errorMessage } from '../../app/error-message.ts';
 import { useIsMobile } from '../../app/use-is-mobile.ts';
 import { usePageSize } from '../../app/use-page-size.ts';
+import { usePageTitle } from '../../app/use-page-title.ts';
 import { useMe } from '../../app/AuthProvider.tsx';
 
 export const logRowSchema = z.looseObject({ id: z.union([z.number(), z.string()]) });
@@ -56,6 +57,7 @@ export function LogQueryPage({ title, endpoint, filters, columns, exportUrl, exp
   const me = useMe();
   const isMobile = useIsMobile();
   const [form] = Form.useForm<FormValues>();
+  usePageTitle(title);
   const [page, setPage] = useState(1);
   const [pageSize, setPageSize] = usePageSize(me.id);
   const [applied, setApplied] = useState<LogFilters>({});

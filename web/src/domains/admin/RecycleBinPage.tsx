@@ -8,6 +8,7 @@ import { api, isApiError } from '../../app/api-client.ts';
 import { hasPermission } from '../../app/auth-api.ts';
 import { useMe } from '../../app/AuthProvider.tsx';
 import { errorMessage } from '../../app/error-message.ts';
+import { usePageTitle } from '../../app/use-page-title.ts';
 import { labelOf } from '../../app/i18n.ts';
 import { entityApi, rowSchema, type EntityRow } from '../../entity/entity-api.ts';
 import { entityByName, entityByPlural } from '../../entity/entity-lookup.ts';
@@ -23,6 +24,7 @@ export function RecycleBinPage() {
   const { message, modal } = App.useApp();
   const me = useMe();
   const queryClient = useQueryClient();
+  usePageTitle(t('menu.recycleBin'));
   const [plural, setPlural] = useState(entities.find((entity) => entity.name === 'customer')?.plural ?? entities[0]?.plural ?? '');
   const [page, setPage] = useState(1);
   const entity = entityByPlural(plural);

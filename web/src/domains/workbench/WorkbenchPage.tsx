@@ -9,6 +9,7 @@ import { useMe } from '../../app/AuthProvider.tsx';
 import { labelOf } from '../../app/i18n.ts';
 import { iconFor } from '../../app/icon-registry.tsx';
 import { buildMenu, entityPath } from '../../app/menu-model.ts';
+import { usePageTitle } from '../../app/use-page-title.ts';
 import { entityApi } from '../../entity/entity-api.ts';
 import { entityQueryKey } from '../../entity/entity-query-keys.ts';
 
@@ -48,6 +49,7 @@ export function WorkbenchPage() {
   const navigate = useNavigate();
   const counted = countedEntities.map(getEntity).filter((entity) => hasPermission(me, `${entity.name}:view`));
   const shortcuts = buildMenu(me.permissions).flatMap((section) => section.items);
+  usePageTitle(t('menu.workbench'));
 
   return (
     <Space orientation="vertical" size={16} style={{ width: '100%' }}>
