@@ -54,6 +54,10 @@ export interface FieldOptions {
   hidden?: boolean;
   /** Help text under the input. */
   help?: Label;
+  /** A regular expression (source) text values must match; failures read 'invalid_format'. */
+  pattern?: string;
+  /** A typical value: the input placeholder, and the seed of generated test data. */
+  example?: string;
 }
 
 export interface FieldBase extends FieldOptions {

@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { createSchema } from '@insure/model/derive/zod';
 import type { Entity } from '@insure/model/entity';
-import { columnName, isEnumField, isRefField, type Field } from '@insure/model/field';
+import { blindIndexedKinds, columnName, isEnumField, isRefField, type Field } from '@insure/model/field';
 import { getEntity } from '@insure/model/registry';
 import ExcelJS from 'exceljs';
 import { sql } from 'kysely';
@@ -193,6 +193,8 @@ export async function parseImport(services: Services, entity: Entity, actor: Act
   }
   if (!sheetSeen || columns.length === 0) problems.push({ row: 1, column: '', reason: 'empty_file' });
   duplicatesWithinFile(entity, inputs, problems);
+  await duplicatesInDatabase(services, entity, inputs, problems);
+  problems.sort((a, b) => a.row - b.row);
   return { inputs, problems };
 }
 
@@ -207,6 +209,32 @@ function duplicatesWithinFile(entity: Entity, inputs: { row: number; input: Reco
       const first = seen.get(key);
       if (first !== undefined) problems.push({ row, column: field.label.zh, reason: 'duplicate_in_file' });
       else seen.set(key, row);
+    }
+  }
+}
+
+/** Unique values already used by live records (whatever their scope), so one report lists every problem. */
+async function duplicatesInDatabase(services: Services, entity: Entity, inputs: { row: number; input: Record<string, unknown> }[], problems: ImportProblem[]) {
+  for (const [name, field] of Object.entries(entity.fields)) {
+    if (!field.unique) continue;
+    const isBlind = field.pii && blindIndexedKinds.has(field.kind);
+    const column = isBlind ? `${columnName(name)}_bidx` : columnName(name);
+    const keyOf = (value: unknown) => (isBlind ? services.cipher.blindIndex(String(value)) : String(value));
+    const rowsByKey = new Map<string, number[]>();
+    for (const { row, input } of inputs) {
+      if (input[name] == null || input[name] === '') continue;
+      const key = keyOf(input[name]);
+      rowsByKey.set(key, [...(rowsByKey.get(key) ?? []), row]);
+    }
+    const keys = [...rowsByKey.keys()];
+    for (let start = 0; start < keys.length; start += 500) {
+      const found = await services.database.db
+        .selectFrom(entity.table)
+        .select(sql.ref(column).as('value'))
+        .where(column, 'in', keys.slice(start, start + 500))
+        .where('deleted_at', 'is', null)
+        .execute();
+      for (const { value } of found) for (const row of rowsByKey.get(String(value)) ?? []) problems.push({ row, column: field.label.zh, reason: 'duplicate' });
     }
   }
 }

@@ -11,8 +11,10 @@ export function fieldInputSchema(field: Field): z.ZodType {
   const minLength = field.required ? 1 : 0;
   switch (field.kind) {
     case 'text':
-    case 'textarea':
-      return z.string().trim().min(minLength).max(field.max ?? 100);
+    case 'textarea': {
+      const text = z.string().trim().min(minLength).max(field.max ?? 100);
+      return field.pattern ? text.regex(new RegExp(field.pattern), { error: 'invalid_format' }) : text;
+    }
     case 'phone':
       return z.string().trim().regex(phonePattern, { error: 'invalid_phone' });
     case 'idCard':

@@ -23,7 +23,7 @@ export const customFieldDefinition = defineEntity({
   hasSortIndex: true,
   fields: {
     entityName: f.enum({ zh: '所属模块', en: 'Module' }, customizableEntities, { required: true, list: true, filter: true }),
-    key: f.text({ zh: '字段标识', en: 'Key' }, { required: true, unique: true, max: 30, list: true, search: true, help: { zh: '英文字母开头，字母或数字，如 wechatId', en: 'Starts with a letter; letters and digits, e.g. wechatId' } }),
+    key: f.text({ zh: '字段标识', en: 'Key' }, { required: true, unique: true, max: 30, list: true, search: true, pattern: customFieldKeyPattern.source, example: 'wechatId', help: { zh: '英文字母开头，字母或数字，如 wechatId', en: 'Starts with a letter; letters and digits, e.g. wechatId' } }),
     labelZh: f.text({ zh: '中文名称', en: 'Chinese label' }, { required: true, max: 30, list: true, search: true }),
     labelEn: f.text({ zh: '英文名称', en: 'English label' }, { required: true, max: 50, list: true }),
     kind: f.enum({ zh: '类型', en: 'Kind' }, customFieldKinds, { required: true, list: true, filter: true }),
