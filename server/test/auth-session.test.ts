@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../src/platform/clock.ts';
 import { headOfficeId } from './factories.ts';
-import { type Client, type TestApp, accountClient, adminPassword, attemptLogin, buildTestApp, call, countRows, login, loginAdmin, userPassword } from './test-app.ts';
+import { type Client, type TestApp, accountClient, adminPassword, attemptLogin, buildTestApp, call, countRows, login, loginAdmin, sessionCookie, userPassword } from './test-app.ts';
 
 const minute = 60_000;
 
@@ -49,6 +49,16 @@ describe('sessions', () => {
     expect(replaced.body.code).toBe('SESSION_REPLACED');
     expect((await first.request('POST', '/api/organisations/query', {})).body.code).toBe('SESSION_REPLACED');
     expect((await second.request('GET', '/api/me')).status).toBe(200);
+  });
+
+  it('leaves exactly one valid session after parallel logins of one account', async () => {
+    const user = await freshUser();
+    const attempts = await Promise.all(Array.from({ length: 6 }, () => attemptLogin(app, user.loginName, userPassword)));
+    expect(attempts.map((attempt) => attempt.status)).toEqual(Array(6).fill(200));
+    const cookies = attempts.map((attempt) => sessionCookie(attempt)!);
+    const statuses = await Promise.all(cookies.map(async (cookie) => (await call(app, 'GET', '/api/me', undefined, { cookie: `sid=${cookie}` })).status));
+    expect(statuses.filter((status) => status === 200)).toHaveLength(1);
+    expect((await user.request('GET', '/api/me')).status).toBe(401);
   });
 
   it('answers requests without a session with 401 UNAUTHENTICATED', async () => {
