@@ -9,6 +9,7 @@ import { useMe } from '../app/AuthProvider.tsx';
 import { errorMessage } from '../app/error-message.ts';
 import { labelOf } from '../app/i18n.ts';
 import { useIsMobile } from '../app/use-is-mobile.ts';
+import { customValuesOf, useCustomFields } from './custom-fields.ts';
 import { entityApi, type EntityRow } from './entity-api.ts';
 import { entityByName, visibleFields } from './entity-lookup.ts';
 import { entityQueryKey } from './entity-query-keys.ts';
@@ -22,6 +23,7 @@ function DetailFields({ entity, row }: { entity: Entity; row: EntityRow }) {
   const { t, i18n } = useTranslation();
   const isMobile = useIsMobile();
   const [revealed, setRevealed] = useState<Record<string, unknown>>({});
+  const customFields = useCustomFields(entity);
   const items: DescriptionsProps['items'] = [
     { key: 'code', label: t('entity.code'), children: row.code ?? `#${row.id}` },
     ...visibleFields(entity).map(([name, field]) => {
@@ -48,6 +50,11 @@ function DetailFields({ entity, row }: { entity: Entity; row: EntityRow }) {
         ),
       };
     }),
+    ...customFields.map(({ key, field }) => ({
+      key: `custom.${key}`,
+      label: labelOf(field.label, i18n.language),
+      children: <FieldValue field={field} name={key} row={row} override={customValuesOf(row)[key] ?? null} />,
+    })),
     { key: 'status', label: t('entity.status'), children: <StatusTag entity={entity} value={row.status} /> },
     ...(entity.hasSortIndex ? [{ key: 'sortIndex', label: t('entity.sortIndex'), children: String(row.sortIndex ?? 0) }] : []),
     { key: 'createdAt', label: t('entity.createdAt'), children: row.createdAt ? formatDateTime(row.createdAt) : '-' },

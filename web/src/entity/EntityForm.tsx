@@ -8,6 +8,7 @@ import { errorMessage, reasonMessage } from '../app/error-message.ts';
 import { labelOf } from '../app/i18n.ts';
 import { testIdProps } from '../app/test-id.ts';
 import { useIsMobile } from '../app/use-is-mobile.ts';
+import { useCustomFields } from './custom-fields.ts';
 import { entityApi, type EntityRow } from './entity-api.ts';
 import { entityQueryKey } from './entity-query-keys.ts';
 import { EntityFormFields } from './EntityFormFields.tsx';
@@ -34,6 +35,7 @@ interface EntityFormBodyProps {
 /** One form store per opened record (and per reloaded version), so no value leaks from the last one. */
 function EntityFormBody({ entity, row, isMobile, formRef, onSubmit }: EntityFormBodyProps) {
   const [form] = Form.useForm<FormValues>();
+  const customFields = useCustomFields(entity);
   useEffect(() => {
     formRef.current = form;
     return () => {
@@ -44,12 +46,12 @@ function EntityFormBody({ entity, row, isMobile, formRef, onSubmit }: EntityForm
     <Form
       form={form}
       layout="vertical"
-      initialValues={initialFormValues(entity, row)}
+      initialValues={initialFormValues(entity, row, customFields)}
       onFinish={() => onSubmit(form.getFieldsValue(true) as FormValues)}
       scrollToFirstError
       data-testid="entity-form"
     >
-      <EntityFormFields entity={entity} row={row} isMobile={isMobile} />
+      <EntityFormFields entity={entity} row={row} isMobile={isMobile} customFields={customFields} />
     </Form>
   );
 }
@@ -66,6 +68,7 @@ export function EntityForm({ entity, target, onClose, onSaved }: EntityFormProps
   const [failure, setFailure] = useState<Failure>();
   const [isSaving, setIsSaving] = useState(false);
   const editId = target?.mode === 'edit' ? target.id : undefined;
+  const customFields = useCustomFields(entity);
 
   const rowQuery = useQuery({
     queryKey: entityQueryKey(entity, 'row', editId ?? 0),
@@ -99,8 +102,8 @@ export function EntityForm({ entity, target, onClose, onSaved }: EntityFormProps
       setFailure({ kind: 'conflict' });
       return;
     }
-    const known = isApiError(error) ? Object.entries(error.fields).filter(([name]) => name in entity.fields || name === 'status' || name === 'sortIndex') : [];
-    if (known.length > 0) formRef.current?.setFields(known.map(([name, reason]) => ({ name, errors: [reasonMessage(reason, t)] })));
+    const known = isApiError(error) ? Object.entries(error.fields).filter(([name]) => name in entity.fields || name === 'status' || name === 'sortIndex' || name.startsWith('custom.')) : [];
+    if (known.length > 0) formRef.current?.setFields(known.map(([name, reason]) => ({ name: name.split('.'), errors: [reasonMessage(reason, t)] })));
     const unknownCount = isApiError(error) ? Object.keys(error.fields).length - known.length : 0;
     if (known.length === 0 || unknownCount > 0 || (isApiError(error) && error.code !== 'VALIDATION')) {
       setFailure({ kind: 'message', text: errorMessage(error, t) });
@@ -108,7 +111,7 @@ export function EntityForm({ entity, target, onClose, onSaved }: EntityFormProps
   };
 
   const submit = async (values: FormValues) => {
-    const payload = buildPayload(entity, values, row);
+    const payload = buildPayload(entity, values, row, customFields);
     if (row && Object.keys(payload).length === 1) {
       void message.info(t('form.noChanges'));
       close();

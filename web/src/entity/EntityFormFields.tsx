@@ -7,16 +7,18 @@ import { formFields } from './entity-lookup.ts';
 import { fieldRule } from './field-rules.ts';
 import { DuplicateWarning } from './DuplicateWarning.tsx';
 import { FieldInput } from './FieldInput.tsx';
-import { isKeptWhenBlank, sortIndexKey, statusKey } from './form-values.ts';
+import { customKey, isKeptWhenBlank, sortIndexKey, statusKey } from './form-values.ts';
+import type { CustomField } from './custom-fields.ts';
 
 interface EntityFormFieldsProps {
   entity: Entity;
   row: EntityRow | undefined;
   isMobile: boolean;
+  customFields: CustomField[];
 }
 
 /** One Form.Item per writable field, then status and sort index. */
-export function EntityFormFields({ entity, row, isMobile }: EntityFormFieldsProps) {
+export function EntityFormFields({ entity, row, isMobile, customFields }: EntityFormFieldsProps) {
   const { t, i18n } = useTranslation();
   const mode = row ? 'edit' : 'create';
   const span = (isWide: boolean) => (isMobile || isWide ? 24 : 12);
@@ -44,11 +46,18 @@ export function EntityFormFields({ entity, row, isMobile }: EntityFormFieldsProp
               }
               validateFirst
             >
-              <FieldInput field={field} name={name} known={row ? refsOf(row, name) : undefined} placeholder={masked} />
+              <FieldInput field={field} name={name} known={row ? refsOf(row, name) : undefined} placeholder={masked ?? (field.example ? t('form.example', { example: field.example }) : undefined)} />
             </Form.Item>
           </Col>
         );
       })}
+      {customFields.map(({ key, field }) => (
+        <Col key={`custom.${key}`} span={span(false)}>
+          <Form.Item name={[customKey, key]} label={labelOf(field.label, i18n.language)} rules={[fieldRule(field, t)]} validateFirst>
+            <FieldInput field={field} name={`custom.${key}`} />
+          </Form.Item>
+        </Col>
+      ))}
       <Col span={span(false)}>
         <Form.Item name={statusKey} label={t('entity.status')} rules={[{ required: true, message: t('validation.required') }]}>
           <Select

@@ -14,6 +14,7 @@ import { useIsMobile } from '../app/use-is-mobile.ts';
 import { usePageTitle } from '../app/use-page-title.ts';
 import { usePageSize } from '../app/use-page-size.ts';
 import { useHiddenColumns } from './column-settings.ts';
+import { useCustomFields } from './custom-fields.ts';
 import { ColumnSettings } from './ColumnSettings.tsx';
 import { entityApi, type EntityRow } from './entity-api.ts';
 import { buildColumns, sortFromTable, type EntityColumn, type SortState } from './entity-columns.tsx';
@@ -46,6 +47,7 @@ export function EntityListPage({ entity }: { entity: Entity }) {
   const [view, setView] = useState('table');
   const [isImportOpen, setIsImportOpen] = useState(false);
   const extension = entityExtension(entity.name);
+  const customFields = useCustomFields(entity);
   usePageTitle(labelOf(entity.label, i18n.language));
 
   const can = (action: string) => hasPermission(me, `${entity.name}:${action}`);
@@ -55,7 +57,7 @@ export function EntityListPage({ entity }: { entity: Entity }) {
     order: sort.order,
     ...(sort.sort ? { sort: sort.sort } : {}),
     ...(keywordOf(filterValues) ? { q: keywordOf(filterValues) } : {}),
-    filters: toListFilters(entity, filterValues),
+    filters: toListFilters(entity, filterValues, customFields),
   };
   const list = useQuery({
     queryKey: [...entityQueryKey(entity, 'list'), listQuery],
@@ -109,6 +111,7 @@ export function EntityListPage({ entity }: { entity: Entity }) {
     locale: i18n.language,
     sort,
     isMobile,
+    customFields,
     renderCode: (row) => (
       <Button type="link" size="small" style={{ padding: 0 }} onClick={() => openDetail(row.id)} data-testid="row-code">
         {row.code ?? `#${row.id}`}

@@ -23,13 +23,15 @@ interface FilterInputProps {
   id?: string;
   value?: unknown;
   onChange?: (value: unknown) => void;
+  /** One value instead of a set (custom select fields filter by equality). */
+  isSingle?: boolean;
 }
 
 /**
  * The query-form control for one filterable field: text → input, enum → multi-select,
  * ref → remote multi-select, date/money/int → range, bool → yes/no select.
  */
-export function FilterInput({ field, name, id, value, onChange }: FilterInputProps) {
+export function FilterInput({ field, name, id, value, onChange, isSingle = false }: FilterInputProps) {
   const { t, i18n } = useTranslation();
   const testId = `filter-${name}`;
   const change = (next: unknown) => onChange?.(next);
@@ -39,7 +41,7 @@ export function FilterInput({ field, name, id, value, onChange }: FilterInputPro
       return (
         <Select
           id={id}
-          mode="multiple"
+          mode={isSingle ? undefined : 'multiple'}
           allowClear
           maxTagCount="responsive"
           value={value}

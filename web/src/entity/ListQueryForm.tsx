@@ -6,6 +6,7 @@ import { useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { labelOf } from '../app/i18n.ts';
 import { useIsMobile } from '../app/use-is-mobile.ts';
+import { customColumnKey, useCustomFields } from './custom-fields.ts';
 import { FilterInput } from './FilterInput.tsx';
 import type { FilterFormValues } from './list-filters.ts';
 
@@ -23,6 +24,7 @@ export function ListQueryForm({ entity, onSearch }: ListQueryFormProps) {
   const { t, i18n } = useTranslation();
   const [form] = Form.useForm<FilterFormValues>();
   const [isExpanded, setIsExpanded] = useState(false);
+  const customFields = useCustomFields(entity);
   const shownCollapsed = useIsMobile() ? collapsedCountMobile : collapsedCount;
 
   const searchLabels = [
@@ -63,6 +65,16 @@ export function ListQueryForm({ entity, onSearch }: ListQueryFormProps) {
         </Form.Item>
       ),
     })),
+    ...customFields
+      .filter(({ field }) => field.filter)
+      .map(({ key, field }) => ({
+        key: customColumnKey(key),
+        node: (
+          <Form.Item name={['custom', key]} label={labelOf(field.label, i18n.language)}>
+            <FilterInput field={field} name={customColumnKey(key)} isSingle />
+          </Form.Item>
+        ),
+      })),
   ];
   const visible = isExpanded ? items : items.slice(0, shownCollapsed);
 

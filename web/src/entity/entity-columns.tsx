@@ -4,6 +4,7 @@ import type { TableColumnType } from 'antd';
 import type { TFunction } from 'i18next';
 import type { ReactNode } from 'react';
 import { labelOf } from '../app/i18n.ts';
+import { customColumnKey, customValuesOf, type CustomField } from './custom-fields.ts';
 import type { EntityRow } from './entity-api.ts';
 import { FieldValue, StatusTag } from './FieldValue.tsx';
 import { formatDateTime } from './format-value.ts';
@@ -23,6 +24,7 @@ interface ColumnOptions {
   isMobile: boolean;
   /** Renders the code cell (a link opening the detail drawer). */
   renderCode: (row: EntityRow) => ReactNode;
+  customFields: CustomField[];
 }
 
 const widthByKind: Record<string, number> = {
@@ -38,7 +40,7 @@ const widthByKind: Record<string, number> = {
 };
 
 /** The data columns of an entity list: code, fields with `list: true`, status and updated-at. */
-export function buildColumns({ entity, t, locale, sort, isMobile, renderCode }: ColumnOptions): EntityColumn[] {
+export function buildColumns({ entity, t, locale, sort, isMobile, renderCode, customFields }: ColumnOptions): EntityColumn[] {
   const sortable = new Set(sortableFields(entity));
   const sortOrder = (key: string) => (sort.sort === key ? (sort.order === 'asc' ? 'ascend' : 'descend') : null);
   const sortProps = (key: string): Pick<TableColumnType<EntityRow>, 'sorter' | 'sortOrder' | 'sortDirections'> =>
@@ -66,6 +68,16 @@ export function buildColumns({ entity, t, locale, sort, isMobile, renderCode }: 
       align: field.kind === 'money' || field.kind === 'int' || field.kind === 'decimal' ? 'right' : undefined,
       render: (_value: unknown, row: EntityRow) => <FieldValue field={field} name={name} row={row} />,
       ...sortProps(name),
+    });
+  }
+  for (const { key, field } of customFields) {
+    if (!field.list) continue;
+    columns.push({
+      key: customColumnKey(key),
+      title: labelOf(field.label, locale),
+      width: widthByKind[field.kind],
+      ellipsis: field.kind === 'text' ? { showTitle: true } : undefined,
+      render: (_value: unknown, row: EntityRow) => <FieldValue field={field} name={key} row={row} override={customValuesOf(row)[key] ?? null} />,
     });
   }
   if (entity.hasSortIndex) {

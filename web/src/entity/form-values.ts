@@ -1,6 +1,7 @@
 import type { Entity } from '@insure/model/entity';
 import type { Field } from '@insure/model/field';
 import dayjs from 'dayjs';
+import { customValuesOf, type CustomField } from './custom-fields.ts';
 import type { EntityRow } from './entity-api.ts';
 import { formFields } from './entity-lookup.ts';
 
@@ -52,8 +53,14 @@ export function fromFormValue(field: Field, value: unknown): unknown {
  */
 export const isKeptWhenBlank = (field: Field, mode: 'create' | 'edit'): boolean => mode === 'edit' && field.pii === true;
 
-export function initialFormValues(entity: Entity, row: EntityRow | undefined): FormValues {
+export const customKey = 'custom';
+
+export function initialFormValues(entity: Entity, row: EntityRow | undefined, customFields: CustomField[] = []): FormValues {
   const values: FormValues = {};
+  if (customFields.length > 0) {
+    const stored = row ? customValuesOf(row) : {};
+    values[customKey] = Object.fromEntries(customFields.map(({ key, field }) => [key, toFormValue(field, stored[key])]));
+  }
   for (const [name, field] of formFields(entity)) {
     if (!row) {
       values[name] = field.defaultValue ?? (field.kind === 'bool' ? false : undefined);
@@ -69,9 +76,25 @@ const comparable = (value: unknown): string => {
   return JSON.stringify(value ?? null);
 };
 
+/** Changed admin-defined values (all filled ones on create); null clears a value. */
+function customPayload(raw: unknown, row: EntityRow | undefined, customFields: CustomField[]): Record<string, unknown> | undefined {
+  const submitted = typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>) : {};
+  const stored = row ? customValuesOf(row) : {};
+  const out: Record<string, unknown> = {};
+  for (const { key, field } of customFields) {
+    const value = fromFormValue(field, submitted[key]);
+    if (!row) {
+      if (value !== null) out[key] = value;
+    } else if (comparable(value) !== comparable(fromFormValue(field, toFormValue(field, stored[key])))) out[key] = value;
+  }
+  return Object.keys(out).length > 0 ? out : undefined;
+}
+
 /** The request body: every filled field on create; only the changed fields (plus version) on edit. */
-export function buildPayload(entity: Entity, values: FormValues, row: EntityRow | undefined): Record<string, unknown> {
+export function buildPayload(entity: Entity, values: FormValues, row: EntityRow | undefined, customFields: CustomField[] = []): Record<string, unknown> {
   const payload: Record<string, unknown> = {};
+  const custom = customPayload(values[customKey], row, customFields);
+  if (custom) payload[customKey] = custom;
   const mode = row ? 'edit' : 'create';
   for (const [name, field] of formFields(entity)) {
     const value = fromFormValue(field, values[name]);

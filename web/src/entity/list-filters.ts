@@ -2,6 +2,7 @@ import type { Entity } from '@insure/model/entity';
 import type { Field } from '@insure/model/field';
 import { filterableFields, rangeKinds, type ListQuery } from '@insure/model/derive/query';
 import dayjs, { type Dayjs } from 'dayjs';
+import type { CustomField } from './custom-fields.ts';
 
 /** Values of the list's query form, as antd hands them over. */
 export type FilterFormValues = Record<string, unknown>;
@@ -28,6 +29,8 @@ function fieldFilter(field: Field, raw: unknown): unknown {
   if (rangeKinds.has(field.kind)) return rangeFilter(field, raw);
   switch (field.kind) {
     case 'enum':
+      if (typeof raw === 'string') return raw;
+      return Array.isArray(raw) && raw.length > 0 ? raw : undefined;
     case 'ref':
     case 'refMany':
       return Array.isArray(raw) && raw.length > 0 ? raw : undefined;
@@ -40,8 +43,20 @@ function fieldFilter(field: Field, raw: unknown): unknown {
   }
 }
 
+function customFilters(customFields: CustomField[], raw: unknown): Record<string, unknown> | undefined {
+  if (typeof raw !== 'object' || raw === null) return undefined;
+  const values = raw as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const { key, field } of customFields) {
+    if (!field.filter) continue;
+    const value = fieldFilter(field, values[key]);
+    if (value !== undefined) out[key] = value;
+  }
+  return Object.keys(out).length > 0 ? out : undefined;
+}
+
 /** The `filters` object of the list query, from the query form. */
-export function toListFilters(entity: Entity, values: FilterFormValues): Record<string, unknown> {
+export function toListFilters(entity: Entity, values: FilterFormValues, customFields: CustomField[] = []): Record<string, unknown> {
   const filters: Record<string, unknown> = {};
   const status = values.status;
   if (Array.isArray(status) && status.length > 0) filters.status = status;
@@ -49,6 +64,8 @@ export function toListFilters(entity: Entity, values: FilterFormValues): Record<
     const value = fieldFilter(field, values[name]);
     if (value !== undefined) filters[name] = value;
   }
+  const custom = customFilters(customFields, values.custom);
+  if (custom) filters.custom = custom;
   return filters;
 }
 
@@ -67,7 +84,8 @@ export function toExportParams(entity: Entity, query: ListQuery): URLSearchParam
   if (query.sort) params.set('sort', query.sort);
   params.set('order', query.order);
   for (const [name, value] of Object.entries(query.filters)) {
-    if (name !== 'status' && entity.fields[name]?.pii) continue;
+    // personal data stays out of URLs; admin-defined field filters have no flat URL form
+    if (name === 'custom' || (name !== 'status' && entity.fields[name]?.pii)) continue;
     if (Array.isArray(value)) params.set(name, value.map(String).join(','));
     else if (typeof value === 'object' && value !== null) {
       for (const [bound, boundValue] of Object.entries(value)) params.set(`${name}.${bound}`, String(boundValue));
