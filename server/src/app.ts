@@ -13,6 +13,8 @@ import './db/desired-schema.ts';
 import type { Services } from './entities/context.ts';
 import { registerEntityRoutes } from './entities/routes.ts';
 import { registerRecycleBinRoutes } from './entities/recycle-bin.routes.ts';
+import { registerAttachmentRoutes } from './entities/attachment.routes.ts';
+import { FileStorage } from './platform/storage.ts';
 import { registerImportReportRoute, registerXlsxBodies } from './entities/import.routes.ts';
 import { registerAccountHooks } from './domains/account/account.hooks.ts';
 import { registerAccountRoutes } from './domains/account/account.routes.ts';
@@ -98,9 +100,10 @@ export async function buildApp(options: BuildOptions): Promise<App> {
   registerAccountRoutes(app, services);
   registerApiTokenRoutes(app, services);
   registerAuditRoutes(app, services);
-  registerXlsxBodies(app);
+  registerXlsxBodies(app, Math.max(20, config.ATTACHMENT_MAX_MB) * 1024 * 1024);
   registerImportReportRoute(app, services);
   registerRecycleBinRoutes(app, services);
+  registerAttachmentRoutes(app, services, new FileStorage(config.ATTACHMENT_DIR ?? path.join(config.DATA_DIR, 'attachments')));
   registerEntityRoutes(app, services);
   if (hasWeb) await app.register(fastifyStatic, { root: webDist, wildcard: false, index: ['index.html'] });
   return {

@@ -27,6 +27,8 @@ const schema = z.object({
   TRUST_PROXY: z.string().default(''),
   COOKIE_SECURE: bool.optional(),
   SQLITE_SYNCHRONOUS: z.enum(['FULL', 'NORMAL']).default('FULL'),
+  ATTACHMENT_DIR: z.string().optional(),
+  ATTACHMENT_MAX_MB: z.coerce.number().int().min(1).max(500).default(20),
   METRICS_TOKEN: z.string().min(16).optional(),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
 });

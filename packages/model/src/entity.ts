@@ -47,6 +47,8 @@ export interface EntityDeclaration {
   related?: RelatedList[];
   /** Records also carry admin-defined fields (see customFieldDefinition), stored as JSON. */
   customFields?: boolean;
+  /** Records can carry uploaded files (signed documents, claim evidence, course materials). */
+  attachments?: boolean;
   /** Staff bulk-load this module from xlsx (template download + all-or-nothing import). */
   importable?: boolean;
   /** Menu icon name from @ant-design/icons. */

@@ -17,9 +17,9 @@ const templateQuery = z.strictObject({ lang: z.enum(['zh', 'en']).default('zh') 
 const importQuery = z.strictObject({ dryRun: z.enum(['true', 'false']).default('false') });
 const reportParams = z.strictObject({ id: z.string().regex(/^[A-Za-z0-9_-]{16,40}$/) });
 
-/** Accepts xlsx uploads as raw request bodies (up to 20 MB) for every import route. */
-export function registerXlsxBodies(app: FastifyInstance) {
-  app.addContentTypeParser([xlsxMime, 'application/octet-stream'], { parseAs: 'buffer', bodyLimit: 20 * 1024 * 1024 }, (_request, body, done) => done(null, body));
+/** Accepts binary uploads (xlsx imports, attachments) as raw request bodies; routes enforce their own limits. */
+export function registerXlsxBodies(app: FastifyInstance, bodyLimit: number) {
+  app.addContentTypeParser([xlsxMime, 'application/octet-stream'], { parseAs: 'buffer', bodyLimit }, (_request, body, done) => done(null, body));
 }
 
 async function failWithReport(services: Services, problems: ImportProblem[], locale: 'zh-CN' | 'en-US'): Promise<never> {

@@ -8,6 +8,7 @@ export const claim = defineEntity({
   label: { zh: '理赔管理', en: 'Claims' },
   group: 'insurance',
   codePrefix: 'CLM',
+  attachments: true,
   titleField: 'claimNo',
   statuses: claimStatuses,
   pickableStatus: ['reported', 'accepted', 'investigating', 'approved', 'paid', 'closed'],

@@ -8,6 +8,7 @@ export const contract = defineEntity({
   label: { zh: '保险合同管理', en: 'Contracts' },
   group: 'insurance',
   codePrefix: 'CON',
+  attachments: true,
   titleField: 'name',
   statuses: contractStatuses,
   pickableStatus: ['effective'],

@@ -18,6 +18,7 @@ export const customer = defineEntity({
   codePrefix: 'CUS',
   importable: true,
   customFields: true,
+  attachments: true,
   titleField: 'name',
   hasSortIndex: true,
   scope: { org: 'orgId', owner: { field: 'ownerId', actorKey: 'salespersonId' } },

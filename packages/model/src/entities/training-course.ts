@@ -7,6 +7,7 @@ export const trainingCourse = defineEntity({
   label: { zh: '培训课程', en: 'Training courses' },
   group: 'org',
   codePrefix: 'TC',
+  attachments: true,
   titleField: 'name',
   hasSortIndex: true,
   scope: { org: 'orgId' },

@@ -4764,6 +4764,72 @@ export const change: SchemaChange = {
       ]
     },
     {
+      "name": "attachments",
+      "columns": [
+        {
+          "name": "id",
+          "type": "id"
+        },
+        {
+          "name": "module",
+          "type": "text",
+          "notNull": true
+        },
+        {
+          "name": "record_id",
+          "type": "bigint",
+          "notNull": true
+        },
+        {
+          "name": "file_name",
+          "type": "text",
+          "notNull": true
+        },
+        {
+          "name": "content_type",
+          "type": "text",
+          "notNull": true
+        },
+        {
+          "name": "size_bytes",
+          "type": "bigint",
+          "notNull": true
+        },
+        {
+          "name": "sha256",
+          "type": "text",
+          "notNull": true
+        },
+        {
+          "name": "storage_key",
+          "type": "text",
+          "notNull": true
+        },
+        {
+          "name": "created_by",
+          "type": "bigint"
+        },
+        {
+          "name": "created_at",
+          "type": "timestamp",
+          "notNull": true
+        },
+        {
+          "name": "deleted_at",
+          "type": "timestamp"
+        }
+      ],
+      "indexes": [
+        {
+          "name": "attachments_record",
+          "columns": [
+            "module",
+            "record_id"
+          ]
+        }
+      ]
+    },
+    {
       "name": "api_tokens",
       "columns": [
         {
