@@ -12,6 +12,7 @@ import { buildMenu, entityPath } from '../../app/menu-model.ts';
 import { usePageTitle } from '../../app/use-page-title.ts';
 import { entityApi } from '../../entity/entity-api.ts';
 import { entityQueryKey } from '../../entity/entity-query-keys.ts';
+import { DueList } from './DueList.tsx';
 
 /** Entities whose visible-record counts the workbench shows. */
 const countedEntities = ['customer', 'salesperson', 'organisation'];
@@ -75,6 +76,14 @@ export function WorkbenchPage() {
           ))}
         </Row>
       )}
+      <Row gutter={[16, 16]}>
+        <Col xs={24} lg={12}>
+          <DueList entityName="interaction" dateField="nextFollowUpDate" days={7} isOverdueIncluded title={t('workbench.followUps')} />
+        </Col>
+        <Col xs={24} lg={12}>
+          <DueList entityName="policy" dateField="endDate" days={60} title={t('workbench.expiringPolicies')} />
+        </Col>
+      </Row>
       <Card title={t('workbench.shortcuts')}>
         <Row gutter={[12, 12]}>
           {shortcuts.map((item) => (
