@@ -3,7 +3,7 @@ import { entities } from '@insure/model/registry';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { AppError } from '../platform/errors.ts';
-import { inTransaction, noContent, parseInput, requirePermission } from '../platform/http.ts';
+import { inTransaction, noContent, parseInput, requireActor, requirePermission } from '../platform/http.ts';
 import { allowedExtensions, detectFileType, type FileStorage } from '../platform/storage.ts';
 import type { Services } from './context.ts';
 import { loadRow } from './read.ts';
@@ -65,6 +65,8 @@ export function registerAttachmentRoutes(app: FastifyInstance, services: Service
   }
 
   async function loadAttachment(attachmentId: number, action: 'view' | 'edit', request: Parameters<typeof requirePermission>[0]) {
+    // Who is asking comes first: an anonymous caller must not learn which attachment ids exist.
+    requireActor(request);
     const row = await services.database.db.selectFrom('attachments').selectAll().where('id', '=', attachmentId).where('deleted_at', 'is', null).executeTakeFirst();
     const entity = row ? entities.find((candidate) => candidate.name === row.module && candidate.attachments) : undefined;
     if (!row || !entity) throw new AppError('NOT_FOUND');
