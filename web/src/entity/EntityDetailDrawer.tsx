@@ -10,6 +10,7 @@ import { errorMessage } from '../app/error-message.ts';
 import { labelOf } from '../app/i18n.ts';
 import { useIsMobile } from '../app/use-is-mobile.ts';
 import { customValuesOf, useCustomFields } from './custom-fields.ts';
+import { AttachmentList } from './AttachmentList.tsx';
 import { entityApi, type EntityRow } from './entity-api.ts';
 import { entityByName, visibleFields } from './entity-lookup.ts';
 import { entityQueryKey } from './entity-query-keys.ts';
@@ -108,6 +109,7 @@ export function EntityDetailDrawer({ entity, id, onClose, onEdit }: EntityDetail
                 },
               ]
             : []),
+          ...(entity.attachments ? [{ key: 'attachments', label: t('detail.attachments'), children: <AttachmentList entity={entity} row={row} /> }] : []),
           { key: 'history', label: t('detail.history'), children: <HistoryTimeline entity={entity} id={row.id} /> },
         ]}
       />
