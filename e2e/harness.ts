@@ -49,6 +49,8 @@ export async function startHarness(demoCustomers = 50): Promise<Harness> {
 
 /** Signs in through the real login form; the captcha answer comes from the test-only response header. */
 export async function signIn(page: Page, baseUrl: string, loginName: string, password: string): Promise<void> {
+  // CI machines have two cores shared with the server under test: be patient rather than flaky.
+  page.setDefaultTimeout(60_000);
   const captchaAnswer = page.waitForResponse((response) => response.url().includes('/api/auth/captcha'));
   await page.goto(`${baseUrl}/login`);
   const response = await captchaAnswer;

@@ -14,6 +14,7 @@ import { dependents, getRecord, listRecords, loadRow, pickerOptions, scopedRows 
 import { revealField } from './row-mapper.ts';
 import { audit, createRecord, removeRecord, restoreRecord, updateRecord } from './write.ts';
 import { recordHistory } from './history.ts';
+import { customFieldsFor } from './custom-fields.ts';
 import { registerExportRoutes } from './export.routes.ts';
 import { registerImportRoutes } from './import.routes.ts';
 
@@ -59,6 +60,13 @@ function registerOne(app: FastifyInstance, services: Services, entity: Entity) {
     const { q, ids } = parseInput(optionsQuery, request.query);
     return { items: await pickerOptions(services, entity, actor, q, ids ?? []) };
   });
+
+  if (entity.customFields) {
+    app.get(`${base}/custom-fields`, { schema: { tags, summary: `Admin-defined fields of ${entity.label.en}` } }, async (request) => {
+      requirePermission(request, perm('view'));
+      return { items: await customFieldsFor(services.database.db, entity) };
+    });
+  }
 
   app.get(`${base}/:id`, { schema: { tags, summary: `Get one ${entity.name}`, params } }, async (request) => {
     const actor = requirePermission(request, perm('view'));
