@@ -21,6 +21,32 @@ export interface RelatedList {
   label: Label;
 }
 
+/** One move of a workflow: from any of `from` to `to`, by holders of `<entity>:<permission>`. */
+export interface Transition {
+  action: string;
+  label: Label;
+  from: string[];
+  to: string;
+  permission: Action;
+  /** The caller must say why (declines, rejections, reopenings). */
+  requiresNote?: boolean;
+  /** Fields the caller sets with this move (e.g. the approved amount of a claim). */
+  fields?: string[];
+  /** Fields that must hold a value after the move. */
+  requires?: string[];
+  /** Shown in a danger style in the UI. */
+  danger?: boolean;
+}
+
+/**
+ * A state machine over `status` (SPEC: signings, claims, tickets): the status then changes only through
+ * POST /api/<plural>/:id/actions/:action, each move is checked, recorded on the timeline and audited.
+ */
+export interface Workflow {
+  initial: string;
+  transitions: Transition[];
+}
+
 export interface EntityDeclaration {
   /** Singular camelCase name, also the permission module key. */
   name: string;
@@ -53,6 +79,7 @@ export interface EntityDeclaration {
   importable?: boolean;
   /** Menu icon name from @ant-design/icons. */
   icon?: string;
+  workflow?: Workflow;
 }
 
 export type Entity = EntityDeclaration & {
@@ -70,6 +97,10 @@ export const defaultStatuses: EnumOption[] = [
 export function defineEntity(declaration: EntityDeclaration): Entity {
   if (declaration.titleField !== 'code' && !declaration.fields[declaration.titleField]) {
     throw new Error(`${declaration.name}: titleField ${declaration.titleField} is not a field`);
+  }
+  const states = new Set((declaration.statuses ?? defaultStatuses).map((status) => status.value));
+  for (const transition of declaration.workflow?.transitions ?? []) {
+    if (![...transition.from, transition.to].every((state) => states.has(state))) throw new Error(`${declaration.name}: transition ${transition.action} names an unknown status`);
   }
   return {
     ...declaration,
@@ -94,3 +125,7 @@ export const systemFields = [
 ] as const;
 
 export const permissionKey = (entityName: string, action: Action): string => `${entityName}:${action}`;
+
+/** Actions the workflow offers from a status, before permissions are considered. */
+export const transitionsFrom = (entity: Entity, status: string): Transition[] =>
+  entity.workflow?.transitions.filter((transition) => transition.from.includes(status)) ?? [];

@@ -82,6 +82,42 @@ export const platformTables: TableSpec[] = [
     ],
   },
   {
+    name: 'record_events',
+    columns: [
+      { name: 'id', type: 'id' },
+      { name: 'module', type: 'text', notNull: true },
+      { name: 'record_id', type: 'bigint', notNull: true },
+      { name: 'action', type: 'text', notNull: true },
+      { name: 'from_status', type: 'text' },
+      { name: 'to_status', type: 'text', notNull: true },
+      { name: 'note', type: 'text' },
+      { name: 'data', type: 'json' },
+      { name: 'actor_id', type: 'bigint' },
+      { name: 'actor_name', type: 'text' },
+      { name: 'at', type: 'timestamp', notNull: true },
+    ],
+    indexes: [{ name: 'record_events_record', columns: ['module', 'record_id'] }],
+  },
+  {
+    name: 'outbox',
+    columns: [
+      { name: 'id', type: 'id' },
+      { name: 'topic', type: 'text', notNull: true },
+      { name: 'idempotency_key', type: 'text', notNull: true },
+      { name: 'payload', type: 'json', notNull: true },
+      { name: 'status', type: 'text', notNull: true, default: 'pending' },
+      { name: 'attempts', type: 'integer', notNull: true, default: 0 },
+      { name: 'available_at', type: 'timestamp', notNull: true },
+      { name: 'created_at', type: 'timestamp', notNull: true },
+      { name: 'processed_at', type: 'timestamp' },
+      { name: 'last_error', type: 'text' },
+    ],
+    indexes: [
+      { name: 'outbox_key_uq', columns: ['idempotency_key'], unique: true },
+      { name: 'outbox_pending', columns: ['status', 'available_at'] },
+    ],
+  },
+  {
     name: 'attachments',
     columns: [
       { name: 'id', type: 'id' },

@@ -10,6 +10,7 @@ import { scopePredicate } from '../platform/access/data-scope.ts';
 import { notFound } from '../platform/errors.ts';
 import type { Services } from './context.ts';
 import { listPredicate } from './filters.ts';
+import { allowedActions } from './workflow-actions.ts';
 import { checkCustomFilters, customFieldsFor } from './custom-fields.ts';
 import { type ApiRecord, rowToRecord } from './row-mapper.ts';
 
@@ -108,7 +109,8 @@ export async function presentRows(services: Services, entity: Entity, actor: Act
     delete: can(actor, `${entity.name}:delete`),
     reveal: hasPii && can(actor, `${entity.name}:reveal`),
   };
-  return records.map((record) => ({ ...record, _refs: refs[record.id], can: abilities }));
+  if (!entity.workflow) return records.map((record) => ({ ...record, _refs: refs[record.id], can: abilities }));
+  return records.map((record) => ({ ...record, _refs: refs[record.id], can: { ...abilities, actions: allowedActions(entity, actor, String(record.status)) } }));
 }
 
 /** Title, code and availability of referenced rows (deleted ones included, so references say "deleted"). */

@@ -15,6 +15,7 @@ import { revealField } from './row-mapper.ts';
 import { audit, createRecord, removeRecord, restoreRecord, updateRecord } from './write.ts';
 import { recordHistory } from './history.ts';
 import { customFieldsFor } from './custom-fields.ts';
+import { registerWorkflowRoutes } from './workflow.routes.ts';
 import { registerExportRoutes } from './export.routes.ts';
 import { registerImportRoutes } from './import.routes.ts';
 
@@ -128,6 +129,7 @@ function registerOne(app: FastifyInstance, services: Services, entity: Entity) {
   });
 
   registerExportRoutes(app, services, entity, querySchema);
+  if (entity.workflow) registerWorkflowRoutes(app, services, entity);
   if (entity.importable) registerImportRoutes(app, services, entity);
   if (!piiFields.length) return;
   const revealBody = z.strictObject({

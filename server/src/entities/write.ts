@@ -89,6 +89,14 @@ async function writeRefMany(ctx: WriteContext, entity: Entity, id: number, input
   }
 }
 
+/** The first entry of a workflow record's timeline. */
+async function recordCreation(ctx: WriteContext, entity: Entity, id: number) {
+  await ctx.trx
+    .insertInto('record_events')
+    .values({ module: entity.name, record_id: id, action: 'create', from_status: null, to_status: entity.workflow!.initial, note: null, data: null, actor_id: ctx.actor.accountId, actor_name: ctx.actor.displayName, at: ctx.now.toISOString() })
+    .execute();
+}
+
 /** A row the actor just wrote must still be inside their scope (no handing records to other branches). */
 async function assertInScope(ctx: WriteContext, entity: Entity, id: number) {
   const row = await ctx.trx.selectFrom(entity.table).select('id').where('id', '=', id).where(scopePredicate(entity, ctx.actor)).executeTakeFirst();
@@ -160,6 +168,7 @@ async function withCustomValues(ctx: WriteContext, entity: Entity, values: Recor
 
 export async function createRecord(ctx: WriteContext, entity: Entity, input: Record<string, unknown>): Promise<number> {
   const values = await withCustomValues(ctx, entity, applyDefaults(ctx, entity, input), null);
+  if (entity.workflow && values.status === undefined) values.status = entity.workflow.initial;
   const hooks = hooksFor(entity.name);
   await hooks.beforeWrite?.(ctx, entity, values, null);
   await checkReferences(ctx, entity, values, null);
@@ -179,6 +188,7 @@ export async function createRecord(ctx: WriteContext, entity: Entity, input: Rec
     .returning('id')
     .executeTakeFirstOrThrow();
   const id = Number(inserted.id);
+  if (entity.workflow) await recordCreation(ctx, entity, id);
   await writeRefMany(ctx, entity, id, values);
   await hooks.afterWrite?.(ctx, entity, id, values, null);
   await assertInScope(ctx, entity, id);

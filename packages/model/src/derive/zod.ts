@@ -61,9 +61,10 @@ export const customValuesSchema = z
   .refine((values) => Object.keys(values).length <= 100, { error: 'too_big' });
 
 function systemInputShape(entity: Entity): Record<string, z.ZodType> {
-  const shape: Record<string, z.ZodType> = {
-    status: z.enum(entity.statuses.map((status) => status.value) as [string, ...string[]]).optional(),
-  };
+  // A workflow owns the status: it moves only through its actions, never through create or update.
+  const shape: Record<string, z.ZodType> = entity.workflow
+    ? {}
+    : { status: z.enum(entity.statuses.map((status) => status.value) as [string, ...string[]]).optional() };
   if (entity.customFields) shape.custom = customValuesSchema.optional();
   if (entity.hasSortIndex) shape.sortIndex = z.number().int().min(-1_000_000).max(1_000_000).optional();
   return shape;

@@ -1,4 +1,5 @@
 import { defineEntity } from '../entity.ts';
+import { claimWorkflow } from '../enums/workflows.ts';
 import { f } from '../field.ts';
 import { claimStatuses, claimTypes } from '../enums/insurance.ts';
 
@@ -9,6 +10,7 @@ export const claim = defineEntity({
   group: 'insurance',
   codePrefix: 'CLM',
   attachments: true,
+  workflow: claimWorkflow,
   titleField: 'claimNo',
   statuses: claimStatuses,
   pickableStatus: ['reported', 'accepted', 'investigating', 'approved', 'paid', 'closed'],
@@ -22,8 +24,8 @@ export const claim = defineEntity({
     claimType: f.enum({ zh: '理赔类型', en: 'Claim type' }, claimTypes, { required: true, list: true, filter: true }),
     incidentAt: f.datetime({ zh: '出险时间', en: 'Incident time' }, { required: true, list: true, filter: true, sortable: true }),
     requestedAmount: f.money({ zh: '申请金额', en: 'Requested amount' }, { required: true, list: true, filter: true, sortable: true }),
-    approvedAmount: f.money({ zh: '核定金额', en: 'Approved amount' }, { list: true }),
-    paidAmount: f.money({ zh: '赔付金额', en: 'Paid amount' }, { list: true }),
+    approvedAmount: f.money({ zh: '核定金额', en: 'Approved amount' }, { readOnly: true, list: true }),
+    paidAmount: f.money({ zh: '赔付金额', en: 'Paid amount' }, { readOnly: true, list: true }),
     cause: f.textarea({ zh: '理赔原因', en: 'Cause' }, { max: 2000 }),
     handlerId: f.ref({ zh: '处理经办人', en: 'Handler' }, 'account', { list: true, filter: true }),
     handledAt: f.datetime({ zh: '处理时间', en: 'Handled at' }, { sortable: true }),

@@ -1,4 +1,5 @@
 import { defineEntity } from '../entity.ts';
+import { ticketWorkflow } from '../enums/workflows.ts';
 import { f } from '../field.ts';
 import { priorities } from '../enums/sales.ts';
 
@@ -23,6 +24,7 @@ export const feedback = defineEntity({
   label: { zh: '客户评价管理', en: 'Reviews & tickets' },
   group: 'customers',
   codePrefix: 'FB',
+  workflow: ticketWorkflow,
   titleField: 'subject',
   statuses: ticketStatuses,
   pickableStatus: ['new', 'assigned', 'inProgress', 'resolved', 'closed'],

@@ -1,4 +1,5 @@
 import { defineEntity } from '../entity.ts';
+import { policyWorkflow } from '../enums/workflows.ts';
 import { f } from '../field.ts';
 import { insuranceTypes, paymentFrequencies, policyStatuses } from '../enums/insurance.ts';
 
@@ -9,6 +10,7 @@ export const policy = defineEntity({
   group: 'insurance',
   codePrefix: 'POL',
   importable: true,
+  workflow: policyWorkflow,
   titleField: 'policyNo',
   statuses: policyStatuses,
   pickableStatus: ['inForce', 'pending'],

@@ -1,4 +1,5 @@
 import { defineEntity } from '../entity.ts';
+import { signingWorkflow } from '../enums/workflows.ts';
 import { f } from '../field.ts';
 import { insuranceTypes, signingStatuses } from '../enums/insurance.ts';
 
@@ -8,6 +9,7 @@ export const signing = defineEntity({
   label: { zh: '签单管理', en: 'Signings' },
   group: 'insurance',
   codePrefix: 'SGN',
+  workflow: signingWorkflow,
   titleField: 'signingNo',
   statuses: signingStatuses,
   pickableStatus: ['issued'],
