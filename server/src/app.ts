@@ -23,6 +23,13 @@ import { registerOrganisationHooks } from './domains/organisation/organisation.h
 import { registerOrganisationRoutes } from './domains/organisation/organisation.routes.ts';
 import { registerRoleHooks } from './domains/role/role.hooks.ts';
 import { registerCustomFieldHooks } from './domains/custom-field/custom-field.hooks.ts';
+import { registerClaimHooks } from './domains/insurance/claim.hooks.ts';
+import { registerMetricsRoutes } from './domains/insurance/metrics.routes.ts';
+import { runPolicyLifecycle } from './domains/insurance/policy-lifecycle.job.ts';
+import { registerPolicyHooks } from './domains/insurance/policy.hooks.ts';
+import { registerPolicyRoutes } from './domains/insurance/policy.routes.ts';
+import { registerSigningHooks } from './domains/insurance/signing.hooks.ts';
+import { startScheduler } from './platform/scheduler.ts';
 import { registerAuditRoutes } from './platform/audit/audit.routes.ts';
 import { registerAuthentication } from './platform/auth/authenticate.ts';
 import { registerAuthRoutes } from './platform/auth/auth.routes.ts';
@@ -41,6 +48,8 @@ export interface BuildOptions {
   database?: Database;
   /** Test-harness switches; main.ts never passes them, and no environment variable turns them on. */
   testHooks?: { exposeCaptchaAnswer?: boolean };
+  /** Run the scheduled jobs (main.ts: when JOBS_ENABLED); tests call the jobs directly. */
+  scheduler?: boolean;
   logger?: boolean;
 }
 
@@ -56,6 +65,9 @@ registerOrganisationHooks();
 registerAccountHooks();
 registerRoleHooks();
 registerCustomFieldHooks();
+registerSigningHooks();
+registerPolicyHooks();
+registerClaimHooks();
 
 /** Builds the application (no listening, no side effects on import): migrations run, services wired. */
 export async function buildApp(options: BuildOptions): Promise<App> {
@@ -97,6 +109,8 @@ export async function buildApp(options: BuildOptions): Promise<App> {
   registerObservability(app, services);
   registerAuthRoutes(app, services, { exposeCaptchaAnswer: options.testHooks?.exposeCaptchaAnswer === true });
   registerOrganisationRoutes(app, services);
+  registerPolicyRoutes(app, services);
+  registerMetricsRoutes(app, services);
   registerAccountRoutes(app, services);
   registerApiTokenRoutes(app, services);
   registerAuditRoutes(app, services);
@@ -106,10 +120,14 @@ export async function buildApp(options: BuildOptions): Promise<App> {
   registerAttachmentRoutes(app, services, new FileStorage(config.ATTACHMENT_DIR ?? path.join(config.DATA_DIR, 'attachments')));
   registerEntityRoutes(app, services);
   if (hasWeb) await app.register(fastifyStatic, { root: webDist, wildcard: false, index: ['index.html'] });
+  const stopScheduler = options.scheduler
+    ? startScheduler([{ name: 'policy-lifecycle', pattern: '0 30 1 * * *', run: () => runPolicyLifecycle(services, config.POLICY_GRACE_DAYS) }], kv, app.log)
+    : () => {};
   return {
     app,
     services,
     close: async () => {
+      stopScheduler();
       await app.close();
       await kv.close();
       if (!options.database) await database.close();

@@ -12,6 +12,7 @@ import { checkPasswordPolicy, generatePassword, hashPassword } from './platform/
 import { audit } from './entities/write.ts';
 import { loadDemoData } from './seed/demo.ts';
 import { seedScale } from './seed/scale.ts';
+import { runPolicyLifecycle } from './domains/insurance/policy-lifecycle.job.ts';
 
 const usage = `Usage: npm run cli -- <command> [options]
 
@@ -21,6 +22,7 @@ const usage = `Usage: npm run cli -- <command> [options]
   token create --user <login> [--name N] [--days 90]
                                             create an API token; prints only the token on stdout
   audit verify                              check the operation log's hash chain; names the first tampered row
+  jobs run policy-lifecycle                 expire and lapse policies now (idempotent; normally runs daily)
   seed --demo [--customers N]               load the demo data set into an empty installation
   seed --customers N [--seed S]             bulk benchmark data: N customers, ~1.5 N policies, claims, signings…
   migration:generate <name>                 (developers) write a migration for declaration changes
@@ -107,6 +109,11 @@ async function main(argv: string[]) {
       });
     });
     process.stdout.write(`${token}\n`);
+    return;
+  }
+  if (command === 'jobs run policy-lifecycle') {
+    const counts = await withServices((services) => runPolicyLifecycle(services, services.config.POLICY_GRACE_DAYS));
+    process.stdout.write(`${JSON.stringify(counts)}\n`);
     return;
   }
   if (command === 'audit verify') {

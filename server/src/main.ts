@@ -6,7 +6,7 @@ import { loadDemoData } from './seed/demo.ts';
 /** Process entry for `npm start`: migrate, first admin, optional demo data, listen, shut down gracefully. */
 async function main() {
   const config = loadConfig();
-  const { app, services, close } = await buildApp({ config });
+  const { app, services, close } = await buildApp({ config, scheduler: config.JOBS_ENABLED });
   const { adminPassword } = await bootstrap(services);
   if (adminPassword) {
     // Printed once, to the console only (not the JSON log), and never stored in plain text.

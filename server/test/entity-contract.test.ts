@@ -33,6 +33,7 @@ function sampleValue(field: Field, name: string): unknown {
     case 'money':
       return Math.min(1234.5, field.max ?? 1e12);
     case 'int':
+      if (field.example) return Number(field.example);
       return Math.min(Math.max(field.min ?? 0, 1), field.max ?? 1);
     case 'decimal':
       return Math.min(12.5, field.max ?? 12.5);

@@ -122,5 +122,14 @@ export const isEnumField = (field: Field): field is EnumField => field.kind === 
 /** Kinds whose values are stored encrypted with a keyed hash for exact lookup. */
 export const blindIndexedKinds: ReadonlySet<FieldKind> = new Set(['phone', 'idCard']);
 
-/** snake_case column name for a camelCase field name. */
-export const columnName = (fieldName: string): string => fieldName.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+const columnNames = new Map<string, string>();
+/** snake_case column name for a camelCase field name (memoised: it is called per field per row). */
+export const columnName = (fieldName: string): string => {
+  let column = columnNames.get(fieldName);
+  if (column === undefined) {
+    column = fieldName.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+    // Field names come from declarations (and validated custom keys): a small, bounded set.
+    if (columnNames.size < 10_000) columnNames.set(fieldName, column);
+  }
+  return column;
+};

@@ -10,6 +10,8 @@ export interface EntityHooks {
   afterWrite?(ctx: WriteContext, entity: Entity, id: number, input: Record<string, unknown>, existing: Row | null): Promise<void>;
   beforeDelete?(ctx: WriteContext, entity: Entity, row: Row): Promise<void>;
   afterDelete?(ctx: WriteContext, entity: Entity, row: Row): Promise<void>;
+  /** Adds figures derived at read time (e.g. a claim past its handling target) to a presented record. */
+  decorate?(record: Record<string, unknown>, now: Date): void;
 }
 
 const registry = new Map<string, EntityHooks>();

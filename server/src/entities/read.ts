@@ -11,6 +11,7 @@ import { notFound } from '../platform/errors.ts';
 import type { Services } from './context.ts';
 import { listPredicate } from './filters.ts';
 import { allowedActions } from './workflow-actions.ts';
+import { hooksFor } from './hooks.ts';
 import { checkCustomFilters, customFieldsFor } from './custom-fields.ts';
 import { type ApiRecord, rowToRecord } from './row-mapper.ts';
 
@@ -109,6 +110,11 @@ export async function presentRows(services: Services, entity: Entity, actor: Act
     delete: can(actor, `${entity.name}:delete`),
     reveal: hasPii && can(actor, `${entity.name}:reveal`),
   };
+  const decorate = hooksFor(entity.name).decorate;
+  if (decorate) {
+    const now = services.clock.now();
+    for (const record of records) decorate(record, now);
+  }
   if (!entity.workflow) return records.map((record) => ({ ...record, _refs: refs[record.id], can: abilities }));
   return records.map((record) => ({ ...record, _refs: refs[record.id], can: { ...abilities, actions: allowedActions(entity, actor, String(record.status)) } }));
 }

@@ -1,102 +1,120 @@
 import type { Entity } from '@insure/model/entity';
+import type { Field } from '@insure/model/field';
 import { sql } from 'kysely';
-import type { Row } from '../db/database.ts';
-import type { Services } from '../entities/context.ts';
+import type { Database, Dialect } from '../db/database.ts';
 import { fieldToColumns } from '../entities/row-mapper.ts';
+import type { FieldCipher } from '../platform/crypto.ts';
+
+export interface SystemValues {
+  status?: string;
+  createdAt: string;
+}
+
+/** Field kinds stored as given (no encryption, cents, boolean or JSON conversion). */
+const plainKinds = new Set<Field['kind']>(['text', 'textarea', 'phone', 'idCard', 'email', 'int', 'decimal', 'date', 'datetime', 'enum', 'ref']);
 
 /**
- * Fast inserts for generated data: field values go through the same column mapping as the engine
- * (encryption, masks, blind indexes, cents), but rows are written in large batches without per-row checks.
- * Ids are assigned here so that generated rows can reference each other.
+ * The column layout of an entity's rows and a function filling one row positionally. Field values go
+ * through the engine's own column mapping (encryption, masks, blind indexes, cents); plain columns skip
+ * the per-field object it builds, which matters at millions of rows.
  */
-export class BulkWriter {
-  private buffer: Row[] = [];
-  private nextId: number;
-  private written = 0;
-  /** Writers whose rows this one references: flushed first so foreign keys hold at every step. */
-  private readonly dependsOn: BulkWriter[] = [];
+export class RowMapper {
+  readonly columns: string[];
+  private readonly plan: { name: string; field: Field; plain: boolean }[];
 
   constructor(
-    private readonly services: Services,
     readonly entity: Entity,
-    firstId: number,
-    private readonly batchSize = 5000,
+    private readonly cipher: FieldCipher,
+    private readonly dialect: Dialect,
   ) {
-    this.nextId = firstId;
-  }
-
-  static async open(services: Services, entity: Entity): Promise<BulkWriter> {
-    const row = await services.database.db.selectFrom(entity.table).select((eb) => eb.fn.max('id').as('max')).executeTakeFirst();
-    return new BulkWriter(services, entity, Number(row?.max ?? 0) + 1);
-  }
-
-  after(...writers: BulkWriter[]): this {
-    this.dependsOn.push(...writers);
-    return this;
-  }
-
-  /** The id the next add() will get (for rows that embed their own id, such as tree paths). */
-  peekNextId(): number {
-    return this.nextId;
-  }
-
-  /** Queues one row; returns its id. */
-  async add(values: Record<string, unknown>, system: { status?: string; createdAt: string }): Promise<number> {
-    const id = this.nextId++;
-    const row: Row = {
-      id,
-      code: `${this.entity.codePrefix}${String(id).padStart(6, '0')}`,
-      status: system.status ?? this.entity.statuses[0]!.value,
-      version: 1,
-      created_at: system.createdAt,
-      updated_at: system.createdAt,
-      created_by: 0,
-      updated_by: 0,
-    };
-    if (this.entity.hasSortIndex) row.sort_index = 0;
-    for (const [name, field] of Object.entries(this.entity.fields)) {
+    this.columns = ['id', 'code', 'status', 'version', 'created_at', 'updated_at', 'created_by', 'updated_by'];
+    if (entity.hasSortIndex) this.columns.push('sort_index');
+    this.plan = [];
+    for (const [name, field] of Object.entries(entity.fields)) {
       if (field.kind === 'refMany') continue;
-      Object.assign(row, fieldToColumns(name, field, values[name] ?? null, this.services.cipher, this.services.database.dialect));
+      this.plan.push({ name, field, plain: !field.pii && plainKinds.has(field.kind) });
+      this.columns.push(...Object.keys(fieldToColumns(name, field, null, cipher, dialect)));
     }
-    this.buffer.push(row);
-    if (this.buffer.length >= this.batchSize) await this.flush();
-    return id;
   }
 
-  async flush(): Promise<void> {
-    if (!this.buffer.length) return;
-    for (const writer of this.dependsOn) await writer.flush();
-    const rows = this.buffer;
-    this.buffer = [];
-    const { sqlite, db } = this.services.database;
-    if (sqlite) {
-      const columns = Object.keys(rows[0]!);
-      const statement = sqlite.prepare(`insert into "${this.entity.table}" (${columns.map((c) => `"${c}"`).join(',')}) values (${columns.map((c) => `@${c}`).join(',')})`);
-      sqlite.transaction((batch: Row[]) => {
-        for (const row of batch) statement.run(row);
-      })(rows);
-    } else {
-      const perStatement = Math.max(1, Math.floor(30000 / Object.keys(rows[0]!).length));
-      for (let start = 0; start < rows.length; start += perStatement) {
-        await db.insertInto(this.entity.table).values(rows.slice(start, start + perStatement)).execute();
+  row(id: number, values: Record<string, unknown>, system: SystemValues): unknown[] {
+    const { entity } = this;
+    const row: unknown[] = [id, `${entity.codePrefix}${String(id).padStart(6, '0')}`, system.status ?? entity.statuses[0]!.value, 1, system.createdAt, system.createdAt, 0, 0];
+    if (entity.hasSortIndex) row.push(0);
+    for (const { name, field, plain } of this.plan) {
+      const value = values[name] ?? null;
+      if (plain) row.push(value);
+      else for (const column of Object.values(fieldToColumns(name, field, value, this.cipher, this.dialect))) row.push(column);
+    }
+    return row;
+  }
+}
+
+/** Rows of one entity in column order, ready to insert. */
+export interface RowBatch {
+  entity: string;
+  table: string;
+  columns: string[];
+  rows: unknown[][];
+}
+
+const insertStatements = new WeakMap<object, Map<string, { one: import('better-sqlite3').Statement; many: import('better-sqlite3').Statement; perStatement: number }>>();
+
+/** Inserts batches in the given order (referenced tables first), in one transaction. */
+export async function insertBatches(database: Database, batches: RowBatch[]): Promise<void> {
+  const { sqlite, db } = database;
+  if (sqlite) {
+    let cache = insertStatements.get(sqlite);
+    if (!cache) insertStatements.set(sqlite, (cache = new Map()));
+    const statementsFor = (batch: RowBatch) => {
+      const key = `${batch.table}:${batch.columns.join(',')}`;
+      let entry = cache.get(key);
+      if (!entry) {
+        const head = `insert into "${batch.table}" (${batch.columns.map((column) => `"${column}"`).join(',')}) values `;
+        const tuple = `(${batch.columns.map(() => '?').join(',')})`;
+        // Several rows per statement: fewer calls across the native boundary (SQLite allows 32,766 parameters).
+        const perStatement = Math.max(1, Math.min(100, Math.floor(32_000 / batch.columns.length)));
+        entry = { one: sqlite.prepare(head + tuple), many: sqlite.prepare(head + Array(perStatement).fill(tuple).join(',')), perStatement };
+        cache.set(key, entry);
+      }
+      return entry;
+    };
+    sqlite.transaction(() => {
+      for (const batch of batches) {
+        const { one, many, perStatement } = statementsFor(batch);
+        let start = 0;
+        for (; start + perStatement <= batch.rows.length; start += perStatement) many.run(batch.rows.slice(start, start + perStatement).flat());
+        for (; start < batch.rows.length; start++) one.run(batch.rows[start]);
+      }
+    })();
+    return;
+  }
+  await db.transaction().execute(async (trx) => {
+    for (const batch of batches) {
+      const perStatement = Math.max(1, Math.floor(30_000 / batch.columns.length));
+      for (let start = 0; start < batch.rows.length; start += perStatement) {
+        const objects = batch.rows.slice(start, start + perStatement).map((row) => Object.fromEntries(batch.columns.map((column, index) => [column, row[index]])));
+        await trx.insertInto(batch.table).values(objects).execute();
       }
     }
-    this.written += rows.length;
-  }
+  });
+}
 
-  /** Flushes and moves the code sequence (and PostgreSQL's identity) past the ids used. */
-  async finish(): Promise<number> {
-    await this.flush();
-    const { db, dialect } = this.services.database;
-    const last = this.nextId - 1;
-    await db
-      .insertInto('sequences')
-      .values({ name: this.entity.name, value: last })
-      .onConflict((conflict) => conflict.column('name').doUpdateSet({ value: last }))
-      .execute();
-    if (dialect === 'postgres' && last > 0) {
-      await sql`select setval(pg_get_serial_sequence(${this.entity.table}, 'id'), ${last})`.execute(db);
-    }
-    return this.written;
+/** Moves an entity's code sequence (and PostgreSQL's identity) past the last id used. */
+export async function advanceSequence(database: Database, entity: Entity, lastId: number): Promise<void> {
+  const { db, dialect } = database;
+  await db
+    .insertInto('sequences')
+    .values({ name: entity.name, value: lastId })
+    .onConflict((conflict) => conflict.column('name').doUpdateSet({ value: lastId }))
+    .execute();
+  if (dialect === 'postgres' && lastId > 0) {
+    await sql`select setval(pg_get_serial_sequence(${entity.table}, 'id'), ${lastId})`.execute(db);
   }
+}
+
+/** The id after the highest one in use: generated rows get ids from here so that they can refer to each other. */
+export async function firstFreeId(database: Database, entity: Entity): Promise<number> {
+  const row = await database.db.selectFrom(entity.table).select((eb) => eb.fn.max('id').as('max')).executeTakeFirst();
+  return Number(row?.max ?? 0) + 1;
 }

@@ -1,172 +1,103 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import { getEntity } from '@insure/model/registry';
+import { sql } from 'kysely';
 import { bootstrap } from '../bootstrap.ts';
 import type { Services } from '../entities/context.ts';
-import { BulkWriter } from './bulk-writer.ts';
-import { cities, pick, prng, uniquePerson } from './generator.ts';
+import { advanceSequence, firstFreeId, insertBatches } from './bulk-writer.ts';
+import { createSecondaryIndexes, dropSecondaryIndexes } from './deferred-indexes.ts';
+import { type ScaleChunk, type ScaleCounts, type ScaleEntity, type ScalePlan, generateScaleRows, scaleEntities } from './scale-rows.ts';
 
-export interface ScaleCounts {
-  organisations: number;
-  salespeople: number;
-  products: number;
-  customers: number;
-  policies: number;
-  claims: number;
-  signings: number;
-  opportunities: number;
-  interactions: number;
+export type { ScaleCounts } from './scale-rows.ts';
+
+type Generated = { counts: ScaleCounts; lastIds: Record<ScaleEntity, number> };
+
+/** Rows generated in a worker thread (2 cores: one generates and encrypts, the other writes). */
+function generateInWorker(services: Services, plan: ScalePlan, write: (chunk: ScaleChunk) => Promise<void>): Promise<Generated> {
+  const workerData = { plan, dialect: services.database.dialect, encryptionKey: services.config.ENCRYPTION_KEY, dataDir: services.config.DATA_DIR, window: 3 };
+  const file = new URL(`./scale-worker${path.extname(fileURLToPath(import.meta.url))}`, import.meta.url);
+  // Run from TypeScript sources (tsx), the worker thread needs the TypeScript loader registered for itself.
+  const worker = file.pathname.endsWith('.ts')
+    ? new Worker(`import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((tsx) => tsx.tsImport(${JSON.stringify(file.href)}, ${JSON.stringify(import.meta.url)}))`, { eval: true, workerData })
+    : new Worker(file, { workerData });
+  return new Promise<Generated>((resolve, reject) => {
+    let queue = Promise.resolve();
+    let settled = false;
+    const fail = (error: unknown) => {
+      if (settled) return;
+      settled = true;
+      void worker.terminate();
+      reject(error instanceof Error ? error : new Error(String(error)));
+    };
+    worker.on('message', (message: { kind: 'chunk'; chunk: ScaleChunk } | { kind: 'done'; result: Generated }) => {
+      queue = queue
+        .then(async () => {
+          if (message.kind === 'done') {
+            settled = true;
+            resolve(message.result);
+            return;
+          }
+          await write(message.chunk);
+          worker.postMessage('written');
+        })
+        .catch(fail);
+    });
+    worker.on('error', fail);
+    worker.on('exit', (code) => {
+      if (code !== 0) fail(new Error(`seed worker exited with code ${code}`));
+    });
+  });
 }
 
-const productCatalogue: { type: string; names: string[]; premium: [number, number]; sum: [number, number]; age: [number, number] }[] = [
-  { type: 'life', names: ['鑫福终身寿险', '安享定期寿险', '传家宝终身寿'], premium: [3000, 30000], sum: [200000, 3000000], age: [18, 60] },
-  { type: 'health', names: ['百万医疗险', '安心住院医疗', '中端医疗保障'], premium: [300, 3000], sum: [1000000, 6000000], age: [0, 65] },
-  { type: 'criticalIllness', names: ['康宁重疾险', '守护重大疾病保险', '少儿重疾险'], premium: [2000, 15000], sum: [300000, 1000000], age: [0, 55] },
-  { type: 'accident', names: ['综合意外险', '交通意外险', '高危职业意外险'], premium: [100, 1000], sum: [100000, 1000000], age: [0, 70] },
-  { type: 'annuity', names: ['金色年华年金', '养老年金保险', '教育金年金'], premium: [10000, 100000], sum: [100000, 2000000], age: [0, 65] },
-  { type: 'property', names: ['家庭财产险', '小微企业财产险'], premium: [200, 5000], sum: [100000, 5000000], age: [18, 80] },
-  { type: 'auto', names: ['机动车商业险', '交强险'], premium: [950, 8000], sum: [200000, 3000000], age: [18, 80] },
-  { type: 'liability', names: ['雇主责任险', '公众责任险'], premium: [500, 20000], sum: [500000, 5000000], age: [18, 80] },
-];
-const policyCounts = [0, 0, 1, 1, 1, 2, 2, 2, 3, 3];
-
-const day = 86_400_000;
-const isoDate = (time: number) => new Date(time).toISOString().slice(0, 10);
+async function generateInline(services: Services, plan: ScalePlan, write: (chunk: ScaleChunk) => Promise<void>): Promise<Generated> {
+  const rows = generateScaleRows(plan, services.cipher, services.database.dialect);
+  for (;;) {
+    const next = rows.next();
+    if (next.done) return next.value;
+    await write(next.value);
+  }
+}
 
 /**
  * Benchmark-scale data (deterministic): N customers with ~1.5 N policies, ~0.3 N claims and signings,
- * opportunities and interactions in proportion, across branches and teams. Written through BulkWriter.
+ * opportunities and interactions in proportion, across branches and teams. Rows are generated (and their
+ * personal data encrypted) in a worker thread while this thread writes them in large transactions; the
+ * tables' secondary indexes are dropped for the load and built once at the end.
  */
-export async function seedScale(services: Services, customers: number, seed = 1, log: (line: string) => void = () => {}): Promise<ScaleCounts> {
+export async function seedScale(services: Services, customers: number, seed = 1, log: (line: string) => void = () => {}, options: { worker?: boolean } = {}): Promise<ScaleCounts> {
   await bootstrap(services);
-  const random = prng(seed);
-  const now = services.clock.now().getTime();
-  const createdAt = new Date(now).toISOString();
-  const head = await services.database.db.selectFrom('organisations').select('id').where('parent_id', 'is', null).orderBy('id').executeTakeFirstOrThrow();
-  const headId = Number(head.id);
+  const { database } = services;
+  const head = await database.db.selectFrom('organisations').select('id').where('parent_id', 'is', null).orderBy('id').executeTakeFirstOrThrow();
+  const firstIds = {} as Record<ScaleEntity, number>;
+  for (const name of scaleEntities) firstIds[name] = await firstFreeId(database, getEntity(name));
+  const plan: ScalePlan = { seed, customers, now: services.clock.now().getTime(), headId: Number(head.id), firstIds };
+  const tables = scaleEntities.map((name) => getEntity(name).table);
 
-  const orgWriter = await BulkWriter.open(services, getEntity('organisation'));
-  const teams: number[] = [];
-  for (const [index, province] of Object.keys(cities).entries()) {
-    const branchId = await orgWriter.add({ name: `${province.replace(/省|市/, '')}分公司`, orgCode: `B${seed}${index}`, type: 'branch', parentId: headId, level: 2, path: `/${headId}/${orgWriter.peekNextId()}/` }, { createdAt });
-    for (let team = 1; team <= 3; team++) {
-      const id = orgWriter.peekNextId();
-      teams.push(await orgWriter.add({ name: `${province.replace(/省|市/, '')}营业${team}部`, orgCode: `B${seed}${index}T${team}`, type: 'agency', parentId: branchId, level: 3, path: `/${headId}/${branchId}/${id}/` }, { createdAt }));
+  await createSecondaryIndexes(database, tables);
+  await dropSecondaryIndexes(database, tables);
+  let nextReport = 100_000;
+  const write = async (chunk: ScaleChunk) => {
+    await insertBatches(database, chunk.batches);
+    if (chunk.customersDone === 0) {
+      const count = (entity: string) => chunk.batches.find((batch) => batch.entity === entity)?.rows.length ?? 0;
+      log(`organisations ${count('organisation')}, products ${count('product')}, salespeople ${count('salesperson')}`);
     }
-  }
-  const organisations = await orgWriter.finish();
-
-  const productWriter = await BulkWriter.open(services, getEntity('product'));
-  const products: { id: number; type: string; premium: [number, number]; sum: [number, number] }[] = [];
-  for (const entry of productCatalogue) {
-    for (const name of entry.names) {
-      const id = await productWriter.add(
-        { name: `${name}${seed > 1 ? seed : ''}`, insuranceType: entry.type, insurer: pick(random, ['本公司', '中国人寿', '平安保险', '太平洋保险']), insurancePeriod: pick(random, ['1年', '20年', '终身', '至70岁']), sumInsuredMin: entry.sum[0], sumInsuredMax: entry.sum[1], minAge: entry.age[0], maxAge: entry.age[1], basePremium: entry.premium[0] },
-        { status: 'onSale', createdAt },
-      );
-      products.push({ id, type: entry.type, premium: entry.premium, sum: entry.sum });
+    while (chunk.customersDone >= nextReport) {
+      log(`customers ${nextReport}`);
+      nextReport += 100_000;
     }
-  }
-  const productCount = await productWriter.finish();
-
-  const salespersonWriter = await BulkWriter.open(services, getEntity('salesperson'));
-  const salespeople: { id: number; orgId: number }[] = [];
-  const salespersonTotal = Math.max(20, Math.round(customers / 100));
-  for (let n = 0; n < salespersonTotal; n++) {
-    const person = uniquePerson(random, 90_000_000 + seed * 100_000 + n, 22, 58);
-    const orgId = teams[n % teams.length]!;
-    const id = await salespersonWriter.add(
-      { name: person.name, gender: person.gender, birthDate: person.birthDate, idNumber: person.idNumber, phone: person.phone, position: '业务员', education: 'bachelor', joinDate: isoDate(now - random() * 3650 * day), orgId },
-      { status: random() < 0.92 ? 'active' : 'left', createdAt },
-    );
-    salespeople.push({ id, orgId });
-  }
-  const salespersonCount = await salespersonWriter.finish();
-  log(`organisations ${organisations}, products ${productCount}, salespeople ${salespersonCount}`);
-
-  const customer = await BulkWriter.open(services, getEntity('customer'));
-  const policy = (await BulkWriter.open(services, getEntity('policy'))).after(customer);
-  const writers = {
-    customer,
-    policy,
-    claim: (await BulkWriter.open(services, getEntity('claim'))).after(policy),
-    signing: (await BulkWriter.open(services, getEntity('signing'))).after(customer),
-    opportunity: (await BulkWriter.open(services, getEntity('opportunity'))).after(customer),
-    interaction: (await BulkWriter.open(services, getEntity('interaction'))).after(customer),
   };
-  const stages = ['lead', 'contacted', 'needsAnalysis', 'proposal', 'negotiation', 'won', 'lost'];
-  for (let n = 0; n < customers; n++) {
-    const person = uniquePerson(random, n + (seed - 1) * customers);
-    const owner = random() < 0.92 ? salespeople[Math.floor(random() * salespeople.length)]! : null;
-    const orgId = owner?.orgId ?? headId;
-    const customerCreated = now - random() * 8 * 365 * day;
-    const customerId = await writers.customer.add(
-      {
-        name: person.name, category: random() < 0.97 ? 'individual' : 'enterprise', gender: person.gender, birthDate: person.birthDate, idNumber: person.idNumber,
-        phone: person.phone, province: person.province, city: person.city, homeAddress: person.homeAddress, occupation: person.occupation, employer: person.employer,
-        education: pick(random, ['highSchool', 'college', 'bachelor', 'bachelor', 'master']), maritalStatus: pick(random, ['single', 'married', 'married', 'married', 'divorced']),
-        incomeBand: pick(random, ['lt50k', '50k-100k', '100k-300k', '100k-300k', '300k-1m', 'gt1m']), source: pick(random, ['referral', 'walkIn', 'phone', 'online', 'event', 'bank']),
-        ownerId: owner?.id ?? null, orgId,
-      },
-      { status: random() < 0.95 ? 'normal' : pick(random, ['abnormal', 'unreviewed']), createdAt: new Date(customerCreated).toISOString() },
-    );
-    for (let p = policyCounts[Math.floor(random() * policyCounts.length)]!; p > 0; p--) {
-      const product = pick(random, products);
-      const start = customerCreated + random() * (now - customerCreated);
-      const years = product.type === 'health' || product.type === 'accident' || product.type === 'auto' || product.type === 'property' ? 1 : pick(random, [10, 20, 30]);
-      const end = start + years * 365 * day;
-      const premium = Math.round(product.premium[0] + random() * (product.premium[1] - product.premium[0]));
-      const sumInsured = Math.round((product.sum[0] + random() * (product.sum[1] - product.sum[0])) / 10000) * 10000;
-      const status = end < now ? pick(random, ['expired', 'expired', 'lapsed']) : random() < 0.04 ? pick(random, ['surrendered', 'cancelled', 'lapsed']) : 'inForce';
-      const policyId = await writers.policy.add(
-        {
-          policyNo: `P${seed}${String(writers.policy.peekNextId()).padStart(10, '0')}`, applicantId: customerId, insuredId: customerId, productId: product.id, insuranceType: product.type,
-          startDate: isoDate(start), endDate: isoDate(end), premium, sumInsured, paymentFrequency: years === 1 ? 'single' : 'annual', nextDueDate: status === 'inForce' && years > 1 ? isoDate(start + Math.ceil((now - start) / (365 * day)) * 365 * day) : null,
-          salespersonId: owner?.id ?? null, orgId,
-        },
-        { status, createdAt: new Date(start).toISOString() },
-      );
-      if (random() < 0.2) {
-        await writers.signing.add(
-          { signingNo: `S${seed}${policyId}`, insurer: '本公司', signingDate: isoDate(start - 5 * day), amount: premium, insuranceType: product.type, productId: product.id, customerId, insuredId: customerId, salespersonId: owner?.id ?? null, orgId },
-          { status: 'issued', createdAt: new Date(start - 5 * day).toISOString() },
-        );
-      }
-      if (random() < 0.2) {
-        const incident = start + random() * Math.min(end - start, now - start);
-        const requested = Math.round(Math.min(sumInsured, 500 + random() * sumInsured * 0.1));
-        const claimStatus = pick(random, ['reported', 'accepted', 'investigating', 'approved', 'rejected', 'paid', 'paid', 'closed', 'closed', 'closed']);
-        const approved = ['approved', 'paid', 'closed'].includes(claimStatus) ? Math.round(requested * (0.6 + random() * 0.4)) : null;
-        await writers.claim.add(
-          { claimNo: `C${seed}${policyId}`, policyId, insuredId: customerId, reporter: person.name, claimType: pick(random, ['medical', 'medical', 'accident', 'criticalIllness', 'other']), incidentAt: new Date(incident).toISOString(), requestedAmount: requested, approvedAmount: approved, paidAmount: claimStatus === 'paid' || claimStatus === 'closed' ? approved : null, salespersonId: owner?.id ?? null, orgId },
-          { status: claimStatus, createdAt: new Date(incident).toISOString() },
-        );
-      }
-    }
-    if (random() < 0.1) {
-      const product = pick(random, products);
-      const stage = pick(random, stages);
-      await writers.opportunity.add(
-        { title: `${person.name}-${product.type}`, customerId, productId: product.id, source: pick(random, ['referral', 'phone', 'online', 'event']), attention: pick(random, ['low', 'medium', 'high']), stage, probability: stages.indexOf(stage) * 15, expectedAmount: product.premium[1], expectedCloseDate: isoDate(now + random() * 90 * day), ownerId: owner?.id ?? null, orgId },
-        { createdAt },
-      );
-    }
-    if (random() < 0.3) {
-      await writers.interaction.add(
-        { subject: '客户回访', customerId, type: pick(random, ['contact', 'care', 'care', 'survey', 'development', 'complaint']), occurredAt: new Date(now - random() * 365 * day).toISOString(), channel: pick(random, ['phone', 'visit', 'wechat']), content: '电话沟通保障需求', nextFollowUpDate: random() < 0.3 ? isoDate(now + random() * 30 * day) : null, ownerId: owner?.id ?? null, orgId },
-        { createdAt },
-      );
-    }
-    if ((n + 1) % 100_000 === 0) log(`customers ${n + 1}`);
+  let generated: Generated;
+  try {
+    generated = options.worker === false ? await generateInline(services, plan, write) : await generateInWorker(services, plan, write);
+  } finally {
+    const started = Date.now();
+    await createSecondaryIndexes(database, tables);
+    log(`indexes built in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   }
-  return {
-    organisations,
-    salespeople: salespersonCount,
-    products: productCount,
-    customers: await writers.customer.finish(),
-    policies: await writers.policy.finish(),
-    claims: await writers.claim.finish(),
-    signings: await writers.signing.finish(),
-    opportunities: await writers.opportunity.finish(),
-    interactions: await writers.interaction.finish(),
-  };
+  for (const name of scaleEntities) await advanceSequence(database, getEntity(name), generated.lastIds[name]);
+  // Fresh planner statistics for tables that just grew by millions of rows.
+  if (database.dialect === 'postgres') for (const table of tables) await sql.raw(`analyze "${table}"`).execute(database.db);
+  return generated.counts;
 }
-

@@ -27,7 +27,7 @@ export const claimWorkflow: Workflow = {
   transitions: [
     { action: 'accept', label: { zh: '受理', en: 'Accept' }, from: ['reported'], to: 'accepted', permission: 'edit', fields: ['handlerId'] },
     { action: 'investigate', label: { zh: '开始调查', en: 'Investigate' }, from: ['accepted'], to: 'investigating', permission: 'edit' },
-    { action: 'approve', label: { zh: '核赔通过', en: 'Approve' }, from: ['accepted', 'investigating'], to: 'approved', permission: 'approve', fields: ['approvedAmount'], requires: ['approvedAmount'] },
+    { action: 'approve', label: { zh: '核赔通过', en: 'Approve' }, from: ['accepted', 'investigating'], to: 'approved', permission: 'approve', fields: ['approvedAmount', 'overrideReason'], requires: ['approvedAmount'] },
     { action: 'reject', label: { zh: '拒赔', en: 'Reject' }, from: ['accepted', 'investigating'], to: 'rejected', permission: 'approve', requiresNote: true, danger: true },
     { action: 'pay', label: { zh: '赔付', en: 'Pay' }, from: ['approved'], to: 'paid', permission: 'approve', fields: ['paidAmount'], requires: ['paidAmount'] },
     { action: 'close', label: { zh: '结案', en: 'Close' }, from: ['paid', 'rejected'], to: 'closed', permission: 'edit', fields: ['rating'] },

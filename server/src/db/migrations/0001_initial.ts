@@ -1936,6 +1936,22 @@ export const change: SchemaChange = {
           "type": "bigint"
         },
         {
+          "name": "sum_insured",
+          "type": "bigint"
+        },
+        {
+          "name": "start_date",
+          "type": "date"
+        },
+        {
+          "name": "end_date",
+          "type": "date"
+        },
+        {
+          "name": "payment_frequency",
+          "type": "text"
+        },
+        {
           "name": "insurance_type",
           "type": "text"
         },
@@ -1967,6 +1983,11 @@ export const change: SchemaChange = {
         {
           "name": "remarks",
           "type": "text"
+        },
+        {
+          "name": "policy_id",
+          "type": "bigint",
+          "references": "policies"
         }
       ],
       "indexes": [
@@ -2050,6 +2071,12 @@ export const change: SchemaChange = {
           "name": "signings_org_id_idx",
           "columns": [
             "org_id"
+          ]
+        },
+        {
+          "name": "signings_policy_id_idx",
+          "columns": [
+            "policy_id"
           ]
         }
       ]
@@ -2556,6 +2583,14 @@ export const change: SchemaChange = {
           "type": "text"
         },
         {
+          "name": "override_reason",
+          "type": "text"
+        },
+        {
+          "name": "due_at",
+          "type": "timestamp"
+        },
+        {
           "name": "handler_id",
           "type": "bigint",
           "references": "accounts"
@@ -2636,6 +2671,12 @@ export const change: SchemaChange = {
           "name": "claims_requested_amount_idx",
           "columns": [
             "requested_amount"
+          ]
+        },
+        {
+          "name": "claims_due_at_idx",
+          "columns": [
+            "due_at"
           ]
         },
         {

@@ -1,0 +1,84 @@
+import { sql } from 'kysely';
+import type { Row } from '../../db/database.ts';
+import type { WriteContext } from '../../entities/context.ts';
+import { registerHooks } from '../../entities/hooks.ts';
+import { registerWorkflowHooks } from '../../entities/workflow.ts';
+import { audit } from '../../entities/write.ts';
+import { AppError } from '../../platform/errors.ts';
+import { enqueue } from '../../platform/outbox.ts';
+import { insidePolicyPeriod } from './insurance.rules.ts';
+
+/** Days a claim may take from report to payment or rejection before the list flags it. */
+export const claimHandlingTargetDays = 10;
+const finished = new Set(['paid', 'rejected', 'closed']);
+
+async function policyOf(ctx: WriteContext, policyId: number) {
+  return ctx.trx.selectFrom('policies').select(['id', 'start_date', 'end_date', 'sum_insured']).where('id', '=', policyId).executeTakeFirst();
+}
+
+/** Sum insured left on a policy: what other claims already had paid (or approved and awaiting payment). */
+async function remainingSumInsured(ctx: WriteContext, policy: Row, exceptClaimId: number | null): Promise<number> {
+  const row = await ctx.trx
+    .selectFrom('claims')
+    .select(sql<number>`coalesce(sum(case when status in ('paid', 'closed') then coalesce(paid_amount, 0) when status = 'approved' then coalesce(approved_amount, 0) else 0 end), 0)`.as('used'))
+    .where('policy_id', '=', Number(policy.id))
+    .where('deleted_at', 'is', null)
+    .where('id', '!=', exceptClaimId ?? -1)
+    .executeTakeFirstOrThrow();
+  return (Number(policy.sum_insured) - Number(row.used)) / 100;
+}
+
+/** A broken claim rule passes only with a reason from someone who may approve claims; the override is audited. */
+async function overrideOrRefuse(ctx: WriteContext, id: number | null, field: string, reason: string, params: Record<string, unknown>, overrideReason: unknown) {
+  if (typeof overrideReason !== 'string' || !overrideReason.trim()) throw new AppError('VALIDATION', {}, { [field]: { reason, params } });
+  if (!ctx.actor.permissions.has('claim:approve')) throw new AppError('FORBIDDEN', { permission: 'claim:approve' });
+  await audit(ctx, 'claim', id, 'override', { rule: reason, reason: overrideReason, ...params });
+}
+
+export function registerClaimHooks(): void {
+  registerHooks('claim', {
+    async beforeWrite(ctx, _entity, input, existing) {
+      const policyId = (input.policyId ?? existing?.policy_id) as number | undefined;
+      const incidentAt = (input.incidentAt ?? existing?.incident_at) as string | undefined;
+      if (!policyId || !incidentAt || (existing && input.policyId === undefined && input.incidentAt === undefined)) return;
+      const policy = await policyOf(ctx, Number(policyId));
+      if (!policy) return;
+      const start = String(policy.start_date).slice(0, 10);
+      const end = policy.end_date ? String(policy.end_date).slice(0, 10) : null;
+      if (!insidePolicyPeriod(new Date(String(incidentAt)).toISOString(), start, end)) {
+        await overrideOrRefuse(ctx, existing ? Number(existing.id) : null, 'incidentAt', 'incident_outside_policy_period', { start, end }, input.overrideReason);
+      }
+    },
+    async afterWrite(ctx, _entity, id, _input, existing) {
+      if (existing) return;
+      const due = new Date(ctx.now.getTime() + claimHandlingTargetDays * 86_400_000).toISOString();
+      await ctx.trx.updateTable('claims').set({ due_at: due }).where('id', '=', id).execute();
+      await enqueue(ctx, 'claim.progress', `claim-progress:${id}:reported`, { claimId: id, status: 'reported' });
+    },
+    decorate(record, now) {
+      record.overdue = isClaimOverdue(String(record.status), (record.dueAt as string | null) ?? null, now);
+    },
+  });
+  registerWorkflowHooks('claim', {
+    async before(ctx, _entity, row, transition, values) {
+      if (transition.action === 'approve' && values.approvedAmount != null) {
+        const policy = await policyOf(ctx, Number(row.policy_id));
+        const remaining = policy ? await remainingSumInsured(ctx, policy, Number(row.id)) : 0;
+        if (Number(values.approvedAmount) > remaining) {
+          await overrideOrRefuse(ctx, Number(row.id), 'values.approvedAmount', 'exceeds_remaining_sum_insured', { remaining }, values.overrideReason);
+        }
+      }
+      if (transition.action === 'pay' && values.paidAmount != null && Number(values.paidAmount) > Number(row.approved_amount ?? 0) / 100) {
+        throw new AppError('VALIDATION', {}, { 'values.paidAmount': { reason: 'exceeds_approved_amount', params: { max: Number(row.approved_amount ?? 0) / 100 } } });
+      }
+      if (transition.action === 'accept' && values.handlerId === undefined) values.handlerId = ctx.actor.accountId;
+    },
+    async after(ctx, _entity, id, transition) {
+      if (finished.has(transition.to)) await ctx.trx.updateTable('claims').set({ handled_at: ctx.now.toISOString() }).where('id', '=', id).execute();
+      await enqueue(ctx, 'claim.progress', `claim-progress:${id}:${transition.to}:${ctx.now.getTime()}`, { claimId: id, status: transition.to, action: transition.action });
+    },
+  });
+}
+
+/** A claim still open after its handling target. */
+export const isClaimOverdue = (status: string, dueAt: string | null, now: Date) => !finished.has(status) && dueAt != null && new Date(dueAt) < now;

@@ -1,0 +1,40 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import type { Dialect } from '../db/database.ts';
+import { FieldCipher, loadMasterKey } from '../platform/crypto.ts';
+import { generateScaleRows, type ScalePlan } from './scale-rows.ts';
+
+/**
+ * Worker thread of the scale seed: generates and maps rows (the encryption is the costly part) and posts
+ * them in chunks while the main thread writes the previous ones. At most `window` chunks are in flight.
+ */
+interface Input {
+  plan: ScalePlan;
+  dialect: Dialect;
+  encryptionKey: string | undefined;
+  dataDir: string;
+  window: number;
+}
+
+const input = workerData as Input;
+const port = parentPort!;
+let inFlight = 0;
+let wake: (() => void) | null = null;
+port.on('message', () => {
+  inFlight--;
+  wake?.();
+  wake = null;
+});
+
+const cipher = new FieldCipher(loadMasterKey(input.encryptionKey, input.dataDir).key);
+const rows = generateScaleRows(input.plan, cipher, input.dialect);
+for (;;) {
+  const next = rows.next();
+  if (next.done) {
+    port.postMessage({ kind: 'done', result: next.value });
+    break;
+  }
+  port.postMessage({ kind: 'chunk', chunk: next.value });
+  inFlight++;
+  while (inFlight >= input.window) await new Promise<void>((resolve) => (wake = resolve));
+}
+port.close();
