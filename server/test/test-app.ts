@@ -60,6 +60,10 @@ export async function buildTestApp(options: BuildTestAppOptions = {}): Promise<T
     DEMO_DATA: 'false',
     LOG_LEVEL: 'silent',
     SQLITE_SYNCHRONOUS: 'NORMAL',
+    // Shared state goes to Redis when REDIS_URL is set (CI), in a key space of its own. Redis expires keys by
+    // wall time, so apps driven by a ManualClock keep the database store, whose expiry follows the clock.
+    REDIS_URL: options.clock ? undefined : process.env.REDIS_URL,
+    REDIS_PREFIX: `t${randomBytes(4).toString('hex')}:`,
     // A ManualClock never lets the per-minute window pass; tests that check the limit set it themselves.
     LOGIN_IP_PER_MINUTE: '10000',
     ...options.env,
