@@ -63,7 +63,7 @@ describe('insidePolicyPeriod includes the start and end dates', () => {
     ['2027-06-01T00:00:00.000Z', '2026-06-01', '2027-05-31', false, 'the day after the end date'],
     ['2099-01-01T12:00:00.000Z', '2026-06-01', null, true, 'any time after the start of an open-ended policy'],
     ['2026-05-01T12:00:00.000Z', '2026-06-01', null, false, 'before the start of an open-ended policy'],
-  ])('%s in [%s, %s] is %s (%s)', (incidentAt, start, end, expected) => {
+  ] as [string, string, string | null, boolean, string][])('%s in [%s, %s] is %s (%s)', (incidentAt, start, end, expected) => {
     expect(insidePolicyPeriod(incidentAt, start, end)).toBe(expected);
   });
 });
