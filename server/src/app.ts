@@ -24,6 +24,7 @@ import { registerOrganisationRoutes } from './domains/organisation/organisation.
 import { registerRoleHooks } from './domains/role/role.hooks.ts';
 import { registerCustomFieldHooks } from './domains/custom-field/custom-field.hooks.ts';
 import { registerClaimHooks } from './domains/insurance/claim.hooks.ts';
+import { registerContractHooks } from './domains/insurance/contract.hooks.ts';
 import { registerMetricsRoutes } from './domains/insurance/metrics.routes.ts';
 import { runPolicyLifecycle } from './domains/insurance/policy-lifecycle.job.ts';
 import { registerPolicyHooks } from './domains/insurance/policy.hooks.ts';
@@ -68,6 +69,7 @@ registerCustomFieldHooks();
 registerSigningHooks();
 registerPolicyHooks();
 registerClaimHooks();
+registerContractHooks();
 
 /** Builds the application (no listening, no side effects on import): migrations run, services wired. */
 export async function buildApp(options: BuildOptions): Promise<App> {

@@ -88,7 +88,7 @@ export const builtinRoles: BuiltinRole[] = [
     key: 'claimsHandler',
     name: { zh: '理赔专员', en: 'Claims handler' },
     dataScope: 'org',
-    permissions: () => [...view('organisation', 'customer', 'product', 'policy', 'contract'), ...write('claim'), 'claim:approve', 'claim:reveal'],
+    permissions: () => [...view('organisation', 'customer', 'product', 'policy', 'contract', 'contractAmendment'), ...write('claim'), 'claim:approve', 'claim:reveal'],
   },
   {
     key: 'analyst',

@@ -5,6 +5,7 @@ import { campaign } from './entities/campaign.ts';
 import { claim } from './entities/claim.ts';
 import { competitorAnalysis } from './entities/competitor-analysis.ts';
 import { contract } from './entities/contract.ts';
+import { contractAmendment } from './entities/contract-amendment.ts';
 import { customer } from './entities/customer.ts';
 import { customerAnalysis } from './entities/customer-analysis.ts';
 import { customerGroup } from './entities/customer-group.ts';
@@ -46,6 +47,7 @@ export const entities: readonly Entity[] = [
   signing,
   policy,
   contract,
+  contractAmendment,
   claim,
   opportunity,
   salesPlan,

@@ -23,8 +23,9 @@ export interface WorkflowHooks {
   after?(ctx: WriteContext, entity: Entity, id: number, transition: Transition, before: Row): Promise<void>;
 }
 
-const workflowHooks = new Map<string, WorkflowHooks>();
-export const registerWorkflowHooks = (entityName: string, hooks: WorkflowHooks) => workflowHooks.set(entityName, hooks);
+const workflowHooks = new Map<string, WorkflowHooks[]>();
+/** Several domains may react to one entity's moves (the policy's contract follows it, for instance): all run, in order. */
+export const registerWorkflowHooks = (entityName: string, hooks: WorkflowHooks) => workflowHooks.set(entityName, [...(workflowHooks.get(entityName) ?? []), hooks]);
 
 
 export const transitionInputSchema = z.strictObject({
@@ -70,7 +71,7 @@ export async function applyTransition(ctx: WriteContext, entity: Entity, id: num
   if (transition.requiresNote && !input.note) throw new AppError('VALIDATION', {}, { note: { reason: 'required' } });
   const shape = Object.fromEntries((transition.fields ?? []).map((name) => [name, fieldInputSchema(entity.fields[name]!).nullable().optional()]));
   const values = parseInput(z.strictObject(shape), input.values ?? {}) as Record<string, unknown>;
-  await workflowHooks.get(entity.name)?.before?.(ctx, entity, row, transition, values);
+  for (const hooks of workflowHooks.get(entity.name) ?? []) await hooks.before?.(ctx, entity, row, transition, values);
   const columns: Row = {};
   for (const [name, value] of Object.entries(values)) {
     Object.assign(columns, fieldToColumns(name, entity.fields[name]!, value, ctx.services.cipher, ctx.services.database.dialect));
@@ -87,5 +88,5 @@ export async function applyTransition(ctx: WriteContext, entity: Entity, id: num
   if (missing.length) throw new AppError('VALIDATION', {}, Object.fromEntries(missing.map((name) => [name, { reason: 'required' }])));
   await recordEvent(ctx, entity, id, action, status, transition.to, input.note ?? null, Object.keys(values).length ? values : null);
   await audit(ctx, entity.name, id, `transition:${action}`, { status: { before: status, after: transition.to }, ...(input.note ? { note: input.note } : {}), ...values });
-  await workflowHooks.get(entity.name)?.after?.(ctx, entity, id, transition, row);
+  for (const hooks of workflowHooks.get(entity.name) ?? []) await hooks.after?.(ctx, entity, id, transition, row);
 }

@@ -13,6 +13,7 @@ export const contract = defineEntity({
   statuses: contractStatuses,
   pickableStatus: ['effective'],
   scope: { org: 'orgId', owner: { field: 'salespersonId', actorKey: 'salespersonId' } },
+  related: [{ entity: 'contractAmendment', field: 'contractId', label: { zh: '批改记录', en: 'Amendments' } }],
   fields: {
     contractNo: f.text({ zh: '合同号', en: 'Contract no.' }, { required: true, unique: true, max: 40, list: true, filter: true, search: true }),
     name: f.text({ zh: '合同名称', en: 'Name' }, { required: true, max: 100, list: true, filter: true, search: true }),

@@ -2483,6 +2483,130 @@ export const change: SchemaChange = {
       ]
     },
     {
+      "name": "contract_amendments",
+      "columns": [
+        {
+          "name": "id",
+          "type": "id"
+        },
+        {
+          "name": "code",
+          "type": "text",
+          "notNull": true
+        },
+        {
+          "name": "status",
+          "type": "text",
+          "notNull": true,
+          "default": "normal"
+        },
+        {
+          "name": "version",
+          "type": "integer",
+          "notNull": true,
+          "default": 1
+        },
+        {
+          "name": "created_at",
+          "type": "timestamp",
+          "notNull": true
+        },
+        {
+          "name": "updated_at",
+          "type": "timestamp",
+          "notNull": true
+        },
+        {
+          "name": "created_by",
+          "type": "bigint"
+        },
+        {
+          "name": "updated_by",
+          "type": "bigint"
+        },
+        {
+          "name": "deleted_at",
+          "type": "timestamp"
+        },
+        {
+          "name": "contract_id",
+          "type": "bigint",
+          "references": "contracts"
+        },
+        {
+          "name": "amendment_no",
+          "type": "bigint"
+        },
+        {
+          "name": "title",
+          "type": "text"
+        },
+        {
+          "name": "effective_date",
+          "type": "date"
+        },
+        {
+          "name": "content",
+          "type": "text"
+        },
+        {
+          "name": "reason",
+          "type": "text"
+        },
+        {
+          "name": "org_id",
+          "type": "bigint",
+          "references": "organisations"
+        }
+      ],
+      "indexes": [
+        {
+          "name": "contract_amendments_code_uq",
+          "columns": [
+            "code"
+          ],
+          "unique": true
+        },
+        {
+          "name": "contract_amendments_live_order",
+          "columns": [
+            "deleted_at",
+            "id desc"
+          ]
+        },
+        {
+          "name": "contract_amendments_contract_id_idx",
+          "columns": [
+            "contract_id"
+          ]
+        },
+        {
+          "name": "contract_amendments_amendment_no_idx",
+          "columns": [
+            "amendment_no"
+          ]
+        },
+        {
+          "name": "contract_amendments_title_idx",
+          "columns": [
+            "title"
+          ]
+        },
+        {
+          "name": "contract_amendments_effective_date_idx",
+          "columns": [
+            "effective_date"
+          ]
+        },
+        {
+          "name": "contract_amendments_org_id_idx",
+          "columns": [
+            "org_id"
+          ]
+        }
+      ]
+    },
+    {
       "name": "claims",
       "columns": [
         {

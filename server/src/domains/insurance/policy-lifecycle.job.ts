@@ -5,6 +5,7 @@ import type { Services } from '../../entities/context.ts';
 import { recordEvent } from '../../entities/workflow.ts';
 import { audit } from '../../entities/write.ts';
 import { addDays } from './insurance.rules.ts';
+import { followPolicy } from './contract.hooks.ts';
 
 /**
  * The daily policy job: in-force policies past their end date expire; those with a premium unpaid past
@@ -35,6 +36,7 @@ export async function runPolicyLifecycle(services: Services, graceDays: number):
           if (Number(result.numUpdatedRows) !== 1) continue;
           await recordEvent(ctx, policy, Number(id), move.action, 'inForce', move.to, null, { date: today });
           await audit(ctx, 'policy', Number(id), `transition:${move.action}`, { status: { before: 'inForce', after: move.to } });
+          await followPolicy(ctx, Number(id), move.to);
           done++;
         }
         return { done, more: candidates.length === 500 };
