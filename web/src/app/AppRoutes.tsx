@@ -13,6 +13,12 @@ const AuditLogPage = lazy(() => import('../domains/admin/AuditLogPage.tsx').then
 const LoginLogPage = lazy(() => import('../domains/admin/LoginLogPage.tsx').then((module) => ({ default: module.LoginLogPage })));
 const ApiTokenPage = lazy(() => import('../domains/admin/ApiTokenPage.tsx').then((module) => ({ default: module.ApiTokenPage })));
 const RecycleBinPage = lazy(() => import('../domains/admin/RecycleBinPage.tsx').then((module) => ({ default: module.RecycleBinPage })));
+const Customer360Page = lazy(() =>
+  import('../domains/customers/Customer360Page.tsx').then((module) => ({ default: module.Customer360Page })),
+);
+const PolicyPage = lazy(() => import('../domains/insurance/PolicyPage.tsx').then((module) => ({ default: module.PolicyPage })));
+const ClaimPage = lazy(() => import('../domains/insurance/ClaimPage.tsx').then((module) => ({ default: module.ClaimPage })));
+const RenewalsPage = lazy(() => import('../domains/insurance/RenewalsPage.tsx').then((module) => ({ default: module.RenewalsPage })));
 const ForbiddenPage = lazy(() => import('../pages/ForbiddenPage.tsx').then((module) => ({ default: module.ForbiddenPage })));
 const NotFoundPage = lazy(() => import('../pages/NotFoundPage.tsx').then((module) => ({ default: module.NotFoundPage })));
 
@@ -43,6 +49,17 @@ export function AppRoutes() {
         >
           <Route index element={<WorkbenchPage />} />
           <Route path="m/:plural" element={<EntityRoute />} />
+          <Route path="customers/:id" element={<Customer360Page />} />
+          <Route path="policies/:id" element={<PolicyPage />} />
+          <Route path="claims/:id" element={<ClaimPage />} />
+          <Route
+            path="renewals"
+            element={
+              <RequirePermission permission="policy:view">
+                <RenewalsPage />
+              </RequirePermission>
+            }
+          />
           <Route
             path="admin/audit-logs"
             element={

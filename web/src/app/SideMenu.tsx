@@ -3,9 +3,20 @@ import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useLocation, useNavigate } from 'react-router';
 import { useMe } from './AuthProvider.tsx';
-import { labelOf } from './i18n.ts';
 import { groupIcon, iconFor, workbenchIcon } from './icon-registry.tsx';
-import { buildMenu } from './menu-model.ts';
+import { buildMenu, entityPath, leafLabel } from './menu-model.ts';
+import { entities } from '@insure/model/registry';
+import { recordPageBase } from '../entity/entity-lookup.ts';
+
+/** The menu entry a page belongs to: a record page (/policies/12) highlights its module's list. */
+function menuKeyOf(pathname: string): string {
+  const owner = entities.find((entity) => {
+    const base = recordPageBase(entity);
+    return base !== undefined && pathname.startsWith(`${base}/`);
+  });
+  if (owner) return entityPath(owner.plural);
+  return pathname.split('/').slice(0, 3).join('/') || '/';
+}
 
 type MenuItem = Required<MenuProps>['items'][number];
 
@@ -26,13 +37,13 @@ export function SideMenu({ onNavigate, collapsed }: { onNavigate?: () => void; c
         children: section.items.map((item) => ({
           key: item.path,
           icon: iconFor(item.icon, item.module),
-          label: <span data-testid={`menu-${item.module}`}>{labelOf(item.label, i18n.language)}</span>,
+          label: <span data-testid={`menu-${item.testId ?? item.module}`}>{leafLabel(item, t, i18n.language)}</span>,
         })),
       }),
     ),
   ];
 
-  const selected = location.pathname.split('/').slice(0, 3).join('/') || '/';
+  const selected = menuKeyOf(location.pathname);
   const currentGroup = sections.find((section) => section.items.some((item) => item.path === selected))?.group;
   const [openKeys, setOpenKeys] = useState<string[]>(currentGroup ? [`group:${currentGroup}`] : []);
   useEffect(() => {

@@ -2,16 +2,20 @@ import type { Label } from '@insure/model/field';
 import type { MenuGroup } from '@insure/model/entity';
 import { extraModules } from '@insure/model/permissions';
 import { entities } from '@insure/model/registry';
+import { labelOf } from './i18n.ts';
 
 export const menuGroups: readonly MenuGroup[] = ['org', 'customers', 'insurance', 'sales', 'admin'];
 
 export interface MenuLeaf {
   /** Route path, also the menu key. */
   path: string;
-  label: Label;
+  /** A declaration's label, or a locale key for pages outside the engine. */
+  label: Label | string;
   /** Permission module name (entity name or extra module). */
   module: string;
   icon?: string;
+  /** The `menu-<testId>` test id; defaults to the module (pages sharing a module need their own). */
+  testId?: string;
 }
 
 export interface MenuSection {
@@ -27,18 +31,22 @@ export const adminPages: Record<string, { path: string; icon: string }> = {
   recycleBin: { path: '/admin/recycle-bin', icon: 'DeleteOutlined' },
 };
 
+/** Domain pages shown right after an entity's own entry, visible with that entity's view permission. */
+export const domainPages: { after: string; path: string; labelKey: string; icon: string; testId: string }[] = [
+  { after: 'policy', path: '/renewals', labelKey: 'menu.renewals', icon: 'SyncOutlined', testId: 'renewals' },
+];
+
 export const entityPath = (plural: string): string => `/m/${plural}`;
 
 /** The side menu: every declared entity plus the admin pages, limited to what the user may view. */
 export function buildMenu(permissions: readonly string[]): MenuSection[] {
   const allowed = new Set(permissions);
-  const leaves: (MenuLeaf & { group: MenuGroup })[] = entities.map((entity) => ({
-    path: entityPath(entity.plural),
-    label: entity.label,
-    module: entity.name,
-    group: entity.group,
-    icon: entity.icon,
-  }));
+  const leaves: (MenuLeaf & { group: MenuGroup })[] = entities.flatMap((entity) => [
+    { path: entityPath(entity.plural), label: entity.label, module: entity.name, group: entity.group, icon: entity.icon },
+    ...domainPages
+      .filter((page) => page.after === entity.name)
+      .map((page) => ({ path: page.path, label: page.labelKey, module: entity.name, group: entity.group, icon: page.icon, testId: page.testId })),
+  ]);
   for (const module of extraModules) {
     const page = adminPages[module.name];
     if (page) leaves.push({ path: page.path, label: module.label, module: module.name, group: 'admin', icon: page.icon });
@@ -50,3 +58,7 @@ export function buildMenu(permissions: readonly string[]): MenuSection[] {
     }))
     .filter((section) => section.items.length > 0);
 }
+
+/** The text of a menu entry in the user's language. */
+export const leafLabel = (leaf: MenuLeaf, t: (key: string) => string, locale: string): string =>
+  typeof leaf.label === 'string' ? t(leaf.label) : labelOf(leaf.label, locale);

@@ -17,7 +17,7 @@ interface EntityFormFieldsProps {
   customFields: CustomField[];
 }
 
-/** One Form.Item per writable field, then status and sort index. */
+/** One Form.Item per writable field, then status (unless a workflow moves it) and sort index. */
 export function EntityFormFields({ entity, row, isMobile, customFields }: EntityFormFieldsProps) {
   const { t, i18n } = useTranslation();
   const mode = row ? 'edit' : 'create';
@@ -58,14 +58,16 @@ export function EntityFormFields({ entity, row, isMobile, customFields }: Entity
           </Form.Item>
         </Col>
       ))}
-      <Col span={span(false)}>
-        <Form.Item name={statusKey} label={t('entity.status')} rules={[{ required: true, message: t('validation.required') }]}>
-          <Select
-            data-testid="field-status"
-            options={entity.statuses.map((status) => ({ value: status.value, label: labelOf(status.label, i18n.language) }))}
-          />
-        </Form.Item>
-      </Col>
+      {!entity.workflow && (
+        <Col span={span(false)}>
+          <Form.Item name={statusKey} label={t('entity.status')} rules={[{ required: true, message: t('validation.required') }]}>
+            <Select
+              data-testid="field-status"
+              options={entity.statuses.map((status) => ({ value: status.value, label: labelOf(status.label, i18n.language) }))}
+            />
+          </Form.Item>
+        </Col>
+      )}
       {entity.hasSortIndex && (
         <Col span={span(false)}>
           <Form.Item name={sortIndexKey} label={t('entity.sortIndex')} extra={t('form.sortIndexHint')}>

@@ -2,7 +2,7 @@ import { TableOutlined } from '@ant-design/icons';
 import type { ListQuery } from '@insure/model/derive/query';
 import type { Entity } from '@insure/model/entity';
 import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
-import { App, Button, Card, Table, type TablePaginationConfig } from 'antd';
+import { App, Button, Card, Space, Table, Tag, Tooltip, type TablePaginationConfig } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router';
@@ -23,7 +23,7 @@ import { EntityDetailDrawer } from './EntityDetailDrawer.tsx';
 import { EntityForm, type FormTarget } from './EntityForm.tsx';
 import { entityQueryKey } from './entity-query-keys.ts';
 import { ImportDialog } from './ImportDialog.tsx';
-import { keywordOf, toExportParams, toListFilters, type FilterFormValues } from './list-filters.ts';
+import { exportColumns, keywordOf, toExportParams, toListFilters, type FilterFormValues } from './list-filters.ts';
 import { ListQueryForm } from './ListQueryForm.tsx';
 import { ListToolbar } from './ListToolbar.tsx';
 import { RowActions } from './RowActions.tsx';
@@ -113,9 +113,18 @@ export function EntityListPage({ entity }: { entity: Entity }) {
     isMobile,
     customFields,
     renderCode: (row) => (
-      <Button type="link" size="small" style={{ padding: 0 }} onClick={() => openDetail(row.id)} data-testid="row-code">
-        {row.code ?? `#${row.id}`}
-      </Button>
+      <Space size={4}>
+        <Button type="link" size="small" style={{ padding: 0 }} onClick={() => openDetail(row.id)} data-testid="row-code">
+          {row.code ?? `#${row.id}`}
+        </Button>
+        {row.overdue === true && (
+          <Tooltip title={t('list.overdueHint')}>
+            <Tag color="red" style={{ marginInlineEnd: 0 }} data-testid="row-overdue">
+              {t('list.overdue')}
+            </Tag>
+          </Tooltip>
+        )}
+      </Space>
     ),
   });
   const visibleColumns: EntityColumn[] = [
@@ -124,7 +133,7 @@ export function EntityListPage({ entity }: { entity: Entity }) {
       key: 'actions',
       title: t('list.actions'),
       fixed: isMobile ? undefined : 'right',
-      width: (isMobile ? 150 : 190) + 80 * (extension.rowActions?.length ?? 0),
+      width: (isMobile ? 150 : 190) + 80 * ((extension.rowActions?.length ?? 0) + (entity.workflow ? 1 : 0)),
       render: (_value: unknown, row: EntityRow) => (
         <RowActions
           entity={entity}
@@ -178,7 +187,7 @@ export function EntityListPage({ entity }: { entity: Entity }) {
           canDelete={can('delete')}
           canExport={can('export')}
           selectedCount={selectedIds.length}
-          exportUrl={(format) => entityApi.exportUrl(entity, format, toExportParams(entity, listQuery))}
+          exportUrl={(format) => entityApi.exportUrl(entity, format, toExportParams(entity, listQuery), exportColumns(visibleColumns))}
           onAdd={() => setFormTarget({ mode: 'create' })}
           onBatchDelete={batchDelete}
           onReload={refresh}
@@ -198,6 +207,7 @@ export function EntityListPage({ entity }: { entity: Entity }) {
           <Table<EntityRow>
             rowKey="id"
             size={isMobile ? 'small' : 'middle'}
+            rowClassName={(row) => (row.overdue === true ? 'row-overdue' : '')}
             columns={visibleColumns}
             dataSource={list.data?.items ?? []}
             loading={list.isFetching}

@@ -52,7 +52,7 @@ function ChangeLines({ entity, changes }: { entity: Entity; changes: NonNullable
 
 /** The record's change history: who changed what, when, with before → after values. */
 export function HistoryTimeline({ entity, id }: { entity: Entity; id: number }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const history = useQuery({
     queryKey: entityQueryKey(entity, 'history', id),
     queryFn: ({ signal }) => entityApi.history(entity, id, signal),
@@ -63,6 +63,10 @@ export function HistoryTimeline({ entity, id }: { entity: Entity; id: number }) 
   if (items.length === 0) return <Empty description={t('detail.noHistory')} />;
 
   const actionLabel = (action: string) => {
+    if (action.startsWith('transition:')) {
+      const move = entity.workflow?.transitions.find((transition) => `transition:${transition.action}` === action);
+      return t('history.actions.transition', { action: move ? labelOf(move.label, i18n.language) : action.slice('transition:'.length) });
+    }
     const key = `history.actions.${action}`;
     return i18nInstance.exists(key) ? t(key) : action;
   };
@@ -71,12 +75,12 @@ export function HistoryTimeline({ entity, id }: { entity: Entity; id: number }) 
       data-testid="history-timeline"
       items={items.map((item) => ({
         key: String(item.id),
-        color: actionColors[item.action] ?? 'gray',
+        color: actionColors[item.action] ?? (item.action.startsWith('transition:') ? 'purple' : 'gray'),
         title: formatDateTime(item.at),
         content: (
           <div>
             <div style={{ marginBottom: 4 }}>
-              <Tag color={actionColors[item.action]}>{actionLabel(item.action)}</Tag>
+              <Tag color={actionColors[item.action] ?? (item.action.startsWith('transition:') ? 'purple' : undefined)}>{actionLabel(item.action)}</Tag>
               <Typography.Text>{item.actorName ?? t('history.system')}</Typography.Text>
               {item.ip && <Typography.Text type="secondary"> · {item.ip}</Typography.Text>}
             </div>

@@ -3,6 +3,7 @@ import { Button, Space } from 'antd';
 import { useTranslation } from 'react-i18next';
 import type { EntityRow } from './entity-api.ts';
 import { entityExtension } from './entity-extensions.ts';
+import { WorkflowActions } from './workflow/WorkflowActions.tsx';
 
 interface RowActionsProps {
   entity: Entity;
@@ -13,7 +14,7 @@ interface RowActionsProps {
   onChanged: () => void;
 }
 
-/** Detail always; edit and delete only where the server's `can` allows them. */
+/** Detail always; edit, delete and workflow moves only where the server's `can` allows them. */
 export function RowActions({ entity, row, onDetail, onEdit, onDelete, onChanged }: RowActionsProps) {
   const { t } = useTranslation();
   const extraActions = entityExtension(entity.name).rowActions ?? [];
@@ -32,6 +33,7 @@ export function RowActions({ entity, row, onDetail, onEdit, onDelete, onChanged 
           {t('list.delete')}
         </Button>
       )}
+      {entity.workflow && <WorkflowActions entity={entity} row={row} variant="menu" onDone={onChanged} />}
       {extraActions.map((Action, index) => (
         <Action key={index} entity={entity} row={row} onDone={onChanged} />
       ))}

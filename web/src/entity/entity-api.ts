@@ -16,6 +16,8 @@ const canSchema = z.looseObject({
   edit: z.boolean().default(false),
   delete: z.boolean().default(false),
   reveal: z.boolean().default(false),
+  /** Workflow moves the caller may make now (entities with a workflow). */
+  actions: z.array(z.string()).default([]),
 });
 
 export const rowSchema = z.looseObject({
@@ -27,7 +29,9 @@ export const rowSchema = z.looseObject({
   updatedAt: z.string().optional(),
   sortIndex: z.number().nullable().optional(),
   _refs: z.record(z.string(), z.union([refValueSchema, z.array(refValueSchema), z.null()])).default({}),
-  can: canSchema.default({ edit: false, delete: false, reveal: false }),
+  can: canSchema.default({ edit: false, delete: false, reveal: false, actions: [] }),
+  /** Past its handling or response target (claims, tickets). */
+  overdue: z.boolean().nullable().optional(),
 });
 export type EntityRow = z.infer<typeof rowSchema>;
 
@@ -86,9 +90,10 @@ export const entityApi = {
     if (params.ids && params.ids.length > 0) search.set('ids', params.ids.join(','));
     return (await api.get(optionsSchema, `${base(entity)}/options?${search.toString()}`, signal)).items;
   },
-  exportUrl: (entity: Entity, format: 'csv' | 'xlsx', params: URLSearchParams): string => {
+  exportUrl: (entity: Entity, format: 'csv' | 'xlsx', params: URLSearchParams, columns: string[] = []): string => {
     const search = new URLSearchParams(params);
     search.set('format', format);
+    if (columns.length > 0) search.set('columns', columns.join(','));
     return `${base(entity)}/export?${search.toString()}`;
   },
 };

@@ -21,6 +21,8 @@ export interface AlternateViewProps {
 export interface EntityExtension {
   rowActions?: ComponentType<RowActionProps>[];
   alternateView?: { labelKey: string; icon: ReactNode; component: ComponentType<AlternateViewProps> };
+  /** Suggested inputs of a workflow move, by action (e.g. the approved amount starts as the requested one). */
+  transitionDefaults?: Record<string, (row: EntityRow) => Record<string, unknown>>;
 }
 
 const extensions = new Map<string, EntityExtension>();

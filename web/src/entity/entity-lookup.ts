@@ -14,7 +14,21 @@ export const visibleFields = (entity: Entity): [string, Field][] =>
 export const formFields = (entity: Entity): [string, Field][] =>
   visibleFields(entity).filter(([, field]) => !field.readOnly);
 
-export const detailPath = (entity: Entity, id: number): string => `/m/${entity.plural}?detail=${id}`;
+/** Entities with a full page of their own (customer 360, policy, claim); the others open in their list's drawer. */
+const recordPages: Record<string, string> = { customer: '/customers', policy: '/policies', claim: '/claims' };
+
+export const recordPageBase = (entity: Entity): string | undefined => recordPages[entity.name];
+
+export const recordPagePath = (entity: Entity, id: number): string | undefined => {
+  const base = recordPageBase(entity);
+  return base ? `${base}/${id}` : undefined;
+};
+
+/** Where a link to a record goes: its own page, else the list with the detail drawer open. */
+export const detailPath = (entity: Entity, id: number): string => recordPagePath(entity, id) ?? `/m/${entity.plural}?detail=${id}`;
+
+/** The list page of an entity (the menu entry a record page belongs to). */
+export const listPath = (entity: Entity): string => `/m/${entity.plural}`;
 
 /** "CODE title" of a row, for confirmations and titles. */
 export function recordName(entity: Entity, row: { id: number; code?: string | null; [field: string]: unknown }): string {

@@ -66,7 +66,8 @@ export function initialFormValues(entity: Entity, row: EntityRow | undefined, cu
       values[name] = field.defaultValue ?? (field.kind === 'bool' ? false : undefined);
     } else if (!field.pii) values[name] = toFormValue(field, row[name]);
   }
-  values[statusKey] = row?.status ?? entity.statuses[0]?.value;
+  // a workflow's status moves only through its actions; the server starts new records at the initial state
+  if (!entity.workflow) values[statusKey] = row?.status ?? entity.statuses[0]?.value;
   if (entity.hasSortIndex) values[sortIndexKey] = row?.sortIndex ?? 0;
   return values;
 }
@@ -110,7 +111,7 @@ export function buildPayload(entity: Entity, values: FormValues, row: EntityRow 
     if (comparable(value) !== comparable(stored)) payload[name] = value;
   }
   const status = values[statusKey];
-  if (typeof status === 'string' && status !== row?.status) payload[statusKey] = status;
+  if (!entity.workflow && typeof status === 'string' && status !== row?.status) payload[statusKey] = status;
   const sortIndex = values[sortIndexKey];
   if (entity.hasSortIndex && typeof sortIndex === 'number' && sortIndex !== (row?.sortIndex ?? null)) payload[sortIndexKey] = sortIndex;
   if (row) payload.version = row.version;

@@ -93,3 +93,11 @@ export function toExportParams(entity: Entity, query: ListQuery): URLSearchParam
   }
   return params;
 }
+
+/** List columns the export cannot carry (row buttons; the sort index is not exported). */
+const notExported = new Set(['actions', 'sortIndex']);
+
+/** The columns the user sees, in their order, as the export's `columns` list. */
+export function exportColumns(columns: readonly { key: string }[]): string[] {
+  return columns.map((column) => column.key).filter((key) => !notExported.has(key));
+}

@@ -52,7 +52,7 @@ export function OrganisationTree({ entity, onOpenDetail }: AlternateViewProps) {
             <Typography.Link onClick={() => onOpenDetail(org.id)}>{org.name}</Typography.Link>
             <Typography.Text type="secondary">{org.code}</Typography.Text>
             {typeField && org.type && (
-              <FieldValue field={typeField} name="type" row={{ id: org.id, status: org.status, version: 0, type: org.type, _refs: {}, can: { edit: false, delete: false, reveal: false } }} />
+              <FieldValue field={typeField} name="type" row={{ id: org.id, status: org.status, version: 0, type: org.type, _refs: {}, can: { edit: false, delete: false, reveal: false, actions: [] } }} />
             )}
             {org.status !== 'normal' && <StatusTag entity={entity} value={org.status} />}
           </Space>

@@ -8,7 +8,7 @@ import { hasPermission } from '../../app/auth-api.ts';
 import { useMe } from '../../app/AuthProvider.tsx';
 import { labelOf } from '../../app/i18n.ts';
 import { iconFor } from '../../app/icon-registry.tsx';
-import { buildMenu, entityPath } from '../../app/menu-model.ts';
+import { buildMenu, entityPath, leafLabel } from '../../app/menu-model.ts';
 import { usePageTitle } from '../../app/use-page-title.ts';
 import { entityApi } from '../../entity/entity-api.ts';
 import { entityQueryKey } from '../../entity/entity-query-keys.ts';
@@ -91,7 +91,7 @@ export function WorkbenchPage() {
               <Card size="small" hoverable onClick={() => navigate(item.path)} style={{ textAlign: 'center' }}>
                 <Space orientation="vertical" size={4}>
                   <span style={{ fontSize: 22 }}>{iconFor(item.icon, item.module)}</span>
-                  <Typography.Text>{labelOf(item.label, i18n.language)}</Typography.Text>
+                  <Typography.Text>{leafLabel(item, t, i18n.language)}</Typography.Text>
                 </Space>
               </Card>
             </Col>

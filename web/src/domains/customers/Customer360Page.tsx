@@ -1,0 +1,73 @@
+import { getEntity } from '@insure/model/registry';
+import { Card, Col, Row, Tabs } from 'antd';
+import { useTranslation } from 'react-i18next';
+import { hasPermission } from '../../app/auth-api.ts';
+import { useMe } from '../../app/AuthProvider.tsx';
+import { AttachmentList } from '../../entity/AttachmentList.tsx';
+import { DetailFields } from '../../entity/DetailFields.tsx';
+import type { EntityRow } from '../../entity/entity-api.ts';
+import { RecordPage, RecordRoute } from '../../entity/RecordPage.tsx';
+import { RecordTable } from '../../entity/RecordTable.tsx';
+import '../entity-extensions.tsx';
+import { customerEntity } from './customer-api.ts';
+import { CustomerSummaryPanel } from './CustomerSummaryPanel.tsx';
+import { CustomerTimeline } from './CustomerTimeline.tsx';
+
+/** The customer's records in other modules: tab key (label `customer360.tab.<key>`), module, the field pointing at the customer. */
+const recordTabs = [
+  { key: 'policies', entity: 'policy', field: 'applicantId' },
+  { key: 'insured', entity: 'policy', field: 'insuredId' },
+  { key: 'contracts', entity: 'contract', field: 'customerId' },
+  { key: 'claims', entity: 'claim', field: 'insuredId' },
+  { key: 'signings', entity: 'signing', field: 'customerId' },
+  { key: 'interactions', entity: 'interaction', field: 'customerId' },
+  { key: 'tickets', entity: 'feedback', field: 'customerId' },
+  { key: 'opportunities', entity: 'opportunity', field: 'customerId' },
+] as const;
+
+function CustomerSections({ row }: { row: EntityRow }) {
+  const { t } = useTranslation();
+  const me = useMe();
+  const tabs = [
+    ...recordTabs.flatMap((tab) => {
+      const entity = getEntity(tab.entity);
+      if (!hasPermission(me, `${entity.name}:view`)) return [];
+      return [
+        {
+          key: tab.key,
+          label: t(`customer360.tab.${tab.key}`),
+          children: <RecordTable entity={entity} filters={{ [tab.field]: [row.id] }} omit={[tab.field]} testId={`customer-${tab.key}`} />,
+        },
+      ];
+    }),
+    ...(customerEntity.attachments ? [{ key: 'attachments', label: t('customer360.tab.attachments'), children: <AttachmentList entity={customerEntity} row={row} /> }] : []),
+    { key: 'timeline', label: t('customer360.tab.timeline'), children: <CustomerTimeline customerId={row.id} /> },
+  ];
+  return (
+    <Row gutter={[16, 16]}>
+      <Col xs={24} xl={9}>
+        <Card size="small" title={t('customer360.profile')}>
+          <DetailFields entity={customerEntity} row={row} columns={1} />
+        </Card>
+      </Col>
+      <Col xs={24} xl={15}>
+        <Card size="small">
+          <Tabs destroyOnHidden items={tabs.map((tab) => ({ ...tab, label: <span data-testid={`tab-${tab.key}`}>{tab.label}</span> }))} />
+        </Card>
+      </Col>
+    </Row>
+  );
+}
+
+/** /customers/:id — the customer 360: profile, figures, every related record and a merged timeline. */
+export function Customer360Page() {
+  return (
+    <RecordRoute
+      render={(id) => (
+        <RecordPage key={id} entity={customerEntity} id={id} testId="customer-360-page" summary={() => <CustomerSummaryPanel customerId={id} />}>
+          {(row) => <CustomerSections row={row} />}
+        </RecordPage>
+      )}
+    />
+  );
+}
