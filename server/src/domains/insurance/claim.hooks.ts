@@ -28,11 +28,14 @@ async function remainingSumInsured(ctx: WriteContext, policy: Row, exceptClaimId
   return (Number(policy.sum_insured) - Number(row.used)) / 100;
 }
 
-/** A broken claim rule passes only with a reason from someone who may approve claims; the override is audited. */
-async function overrideOrRefuse(ctx: WriteContext, id: number | null, field: string, reason: string, params: Record<string, unknown>, overrideReason: unknown) {
+/** Overrides granted while a claim is being created, keyed by its input: logged once the claim has an id. */
+const pendingOverrides = new WeakMap<object, Record<string, unknown>>();
+
+/** A broken claim rule passes only with a reason from someone who may approve claims; returns what to audit. */
+function overrideOrRefuse(ctx: WriteContext, field: string, reason: string, params: Record<string, unknown>, overrideReason: unknown): Record<string, unknown> {
   if (typeof overrideReason !== 'string' || !overrideReason.trim()) throw new AppError('VALIDATION', {}, { [field]: { reason, params } });
   if (!ctx.actor.permissions.has('claim:approve')) throw new AppError('FORBIDDEN', { permission: 'claim:approve' });
-  await audit(ctx, 'claim', id, 'override', { rule: reason, reason: overrideReason, ...params });
+  return { rule: reason, reason: overrideReason, ...params };
 }
 
 export function registerClaimHooks(): void {
@@ -46,11 +49,15 @@ export function registerClaimHooks(): void {
       const start = String(policy.start_date).slice(0, 10);
       const end = policy.end_date ? String(policy.end_date).slice(0, 10) : null;
       if (!insidePolicyPeriod(new Date(String(incidentAt)).toISOString(), start, end)) {
-        await overrideOrRefuse(ctx, existing ? Number(existing.id) : null, 'incidentAt', 'incident_outside_policy_period', { start, end }, input.overrideReason);
+        const override = overrideOrRefuse(ctx, 'incidentAt', 'incident_outside_policy_period', { start, end }, input.overrideReason);
+        if (existing) await audit(ctx, 'claim', Number(existing.id), 'override', override);
+        else pendingOverrides.set(input, override);
       }
     },
-    async afterWrite(ctx, _entity, id, _input, existing) {
+    async afterWrite(ctx, _entity, id, input, existing) {
       if (existing) return;
+      const override = pendingOverrides.get(input);
+      if (override) await audit(ctx, 'claim', id, 'override', override);
       const due = new Date(ctx.now.getTime() + claimHandlingTargetDays * 86_400_000).toISOString();
       await ctx.trx.updateTable('claims').set({ due_at: due }).where('id', '=', id).execute();
       await enqueue(ctx, 'claim.progress', `claim-progress:${id}:reported`, { claimId: id, status: 'reported' });
@@ -65,7 +72,7 @@ export function registerClaimHooks(): void {
         const policy = await policyOf(ctx, Number(row.policy_id));
         const remaining = policy ? await remainingSumInsured(ctx, policy, Number(row.id)) : 0;
         if (Number(values.approvedAmount) > remaining) {
-          await overrideOrRefuse(ctx, Number(row.id), 'values.approvedAmount', 'exceeds_remaining_sum_insured', { remaining }, values.overrideReason);
+          await audit(ctx, 'claim', Number(row.id), 'override', overrideOrRefuse(ctx, 'values.approvedAmount', 'exceeds_remaining_sum_insured', { remaining }, values.overrideReason));
         }
       }
       if (transition.action === 'pay' && values.paidAmount != null && Number(values.paidAmount) > Number(row.approved_amount ?? 0) / 100) {
@@ -73,9 +80,11 @@ export function registerClaimHooks(): void {
       }
       if (transition.action === 'accept' && values.handlerId === undefined) values.handlerId = ctx.actor.accountId;
     },
-    async after(ctx, _entity, id, transition) {
-      if (finished.has(transition.to)) await ctx.trx.updateTable('claims').set({ handled_at: ctx.now.toISOString() }).where('id', '=', id).execute();
-      await enqueue(ctx, 'claim.progress', `claim-progress:${id}:${transition.to}:${ctx.now.getTime()}`, { claimId: id, status: transition.to, action: transition.action });
+    async after(ctx, _entity, id, transition, before) {
+      // Handling ends with payment or rejection; closing the file later must not move that time past the target.
+      if (transition.to === 'paid' || transition.to === 'rejected') await ctx.trx.updateTable('claims').set({ handled_at: ctx.now.toISOString() }).where('id', '=', id).execute();
+      // One event per move: the claim's new version names it (a timestamp repeats when moves share a millisecond).
+      await enqueue(ctx, 'claim.progress', `claim-progress:${id}:${transition.to}:v${Number(before.version) + 1}`, { claimId: id, status: transition.to, action: transition.action });
     },
   });
 }
