@@ -91,8 +91,14 @@ export function CustomerTimeline({ customerId }: { customerId: number }) {
       items={entries.map((entry) => ({
         key: entry.key,
         color: entry.kind === 'interaction' ? 'green' : 'gray',
-        title: formatDateTime(entry.at),
-        content: entry.kind === 'history' ? <HistoryEntry item={entry.item} /> : <InteractionEntry row={entry.row} />,
+        content: (
+          <>
+            <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+              {formatDateTime(entry.at)}
+            </Typography.Text>
+            {entry.kind === 'history' ? <HistoryEntry item={entry.item} /> : <InteractionEntry row={entry.row} />}
+          </>
+        ),
       }))}
     />
   );

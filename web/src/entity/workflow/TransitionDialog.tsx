@@ -115,6 +115,7 @@ export function TransitionDialog({ entity, row, transition, onClose, onDone, onS
       onCancel={onClose}
       destroyOnHidden
       mask={{ closable: false }}
+      modalRender={(node) => <div data-testid="action-dialog">{node}</div>}
       footer={[
         <Button key="cancel" onClick={onClose}>
           {t('common.cancel')}
@@ -131,7 +132,6 @@ export function TransitionDialog({ entity, row, transition, onClose, onDone, onS
           {label}
         </Button>,
       ]}
-      data-testid="action-dialog"
     >
       <Space size={6} wrap style={{ marginBottom: 16 }}>
         <Typography.Text type="secondary">{t('workflow.statusChange')}</Typography.Text>

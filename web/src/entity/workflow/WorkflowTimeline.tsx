@@ -88,12 +88,14 @@ export function WorkflowTimeline({ entity, id }: { entity: Entity; id: number })
       items={items.map((item) => ({
         key: String(item.id),
         color: statusColor(entity, item.to, token),
-        title: formatDateTime(item.at),
         content: (
           <div data-testid="timeline-item">
-            <Space size={[6, 4]} wrap>
+            <Space size={[6, 0]} wrap>
               <Typography.Text strong>{actionLabel(item.action)}</Typography.Text>
               <Typography.Text type="secondary">{item.actorName ?? t('history.system')}</Typography.Text>
+              <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                {formatDateTime(item.at)}
+              </Typography.Text>
             </Space>
             <div style={{ marginTop: 4 }}>
               <Space size={4} wrap>
