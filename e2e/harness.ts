@@ -22,9 +22,17 @@ export interface Harness {
  * A real server on a loopback port (SQLite in a temp directory, or PostgreSQL when DATABASE_URL is set),
  * built with the test-only captcha hook, and Debian's Chromium driven by playwright-core.
  */
-export async function startHarness(demoCustomers = 50): Promise<Harness> {
+export async function startHarness(demoCustomers = 50, mfaRequiredRoles = 'none'): Promise<Harness> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'insure-e2e-'));
-  const config = configFrom({ DATA_DIR: dataDir, ADMIN_PASSWORD: adminPassword, NODE_ENV: 'test', LOG_LEVEL: 'warn', DATABASE_URL: process.env.E2E_DATABASE_URL });
+  const config = configFrom({
+    DATA_DIR: dataDir,
+    ADMIN_PASSWORD: adminPassword,
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'warn',
+    DATABASE_URL: process.env.E2E_DATABASE_URL,
+    // Journeys about other things sign in with a password only; the MFA journey sets its own.
+    MFA_REQUIRED_ROLES: mfaRequiredRoles,
+  });
   const app = await buildApp({ config, logger: false, testHooks: { exposeCaptchaAnswer: true } });
   await bootstrap(app.services);
   await loadDemoData(app.services, demoCustomers);

@@ -34,6 +34,7 @@ import { startScheduler } from './platform/scheduler.ts';
 import { registerAuditRoutes } from './platform/audit/audit.routes.ts';
 import { registerAuthentication } from './platform/auth/authenticate.ts';
 import { registerAuthRoutes } from './platform/auth/auth.routes.ts';
+import { registerMfaRoutes } from './platform/auth/mfa.routes.ts';
 import { SessionManager } from './platform/auth/session.ts';
 import { type Clock, systemClock } from './platform/clock.ts';
 import { FieldCipher, loadMasterKey } from './platform/crypto.ts';
@@ -110,6 +111,7 @@ export async function buildApp(options: BuildOptions): Promise<App> {
   registerAuthentication(app, services);
   registerObservability(app, services);
   registerAuthRoutes(app, services, { exposeCaptchaAnswer: options.testHooks?.exposeCaptchaAnswer === true });
+  registerMfaRoutes(app, services);
   registerOrganisationRoutes(app, services);
   registerPolicyRoutes(app, services);
   registerMetricsRoutes(app, services);

@@ -29,6 +29,7 @@ const schema = z.object({
   SQLITE_SYNCHRONOUS: z.enum(['FULL', 'NORMAL']).default('FULL'),
   ATTACHMENT_DIR: z.string().optional(),
   ATTACHMENT_MAX_MB: z.coerce.number().int().min(1).max(500).default(20),
+  MFA_REQUIRED_ROLES: z.string().regex(/^[\w,]*$/).default('admin,securityAdmin'),
   POLICY_GRACE_DAYS: z.coerce.number().int().min(0).max(365).default(60),
   JOBS_ENABLED: bool.default(true),
   METRICS_TOKEN: z.string().min(16).optional(),

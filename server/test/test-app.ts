@@ -60,6 +60,8 @@ export async function buildTestApp(options: BuildTestAppOptions = {}): Promise<T
     DEMO_DATA: 'false',
     LOG_LEVEL: 'silent',
     SQLITE_SYNCHRONOUS: 'NORMAL',
+    // The admin role requires a second factor in production; suites about other things sign in with passwords only.
+    MFA_REQUIRED_ROLES: 'none',
     // Shared state goes to Redis when REDIS_URL is set (CI), in a key space of its own. Redis expires keys by
     // wall time, so apps driven by a ManualClock keep the database store, whose expiry follows the clock.
     REDIS_URL: options.clock ? undefined : process.env.REDIS_URL,

@@ -4760,6 +4760,24 @@ export const change: SchemaChange = {
           "name": "changed_at",
           "type": "timestamp",
           "notNull": true
+        },
+        {
+          "name": "mfa_secret_enc",
+          "type": "text"
+        },
+        {
+          "name": "mfa_enabled",
+          "type": "boolean",
+          "notNull": true,
+          "default": false
+        },
+        {
+          "name": "mfa_last_step",
+          "type": "bigint"
+        },
+        {
+          "name": "mfa_recovery_codes",
+          "type": "json"
         }
       ],
       "primaryKey": [

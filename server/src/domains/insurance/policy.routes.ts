@@ -46,7 +46,8 @@ export function registerPolicyRoutes(app: FastifyInstance, services: Services): 
     const { id } = parseInput(idParams, request.params);
     const input = parseInput(renewBody, request.body ?? {});
     const newId = await inTransaction(request, services, async (ctx) => {
-      const old = await loadRow(ctx.trx, policy, ctx.actor, id);
+      // Locked (PostgreSQL) so a racing renewal waits here and then finds this one's renewal: never two.
+      const old = await loadRow(ctx.trx, policy, ctx.actor, id, ctx.services.database.dialect === 'postgres');
       if (!['inForce', 'expired'].includes(String(old.status))) throw new AppError('INVALID_TRANSITION', { status: old.status, action: 'renew', allowed: [] });
       const already = await ctx.trx.selectFrom('policies').select('id').where('renewed_from_id', '=', id).where('deleted_at', 'is', null).executeTakeFirst();
       if (already) throw new AppError('DUPLICATE', { existingId: Number(already.id) }, { id: { reason: 'already_renewed' } });

@@ -16,6 +16,7 @@ export interface Actor {
   via: 'session' | 'token';
   locale: 'zh-CN' | 'en-US';
   theme: 'light' | 'dark';
+  mfaEnabled: boolean;
 }
 
 const scopeRank: Record<DataScope, number> = { own: 0, org: 1, all: 2 };
@@ -26,6 +27,7 @@ export async function loadActor(db: DB, accountId: number, via: Actor['via']): P
     .selectFrom('accounts')
     .innerJoin('organisations', 'organisations.id', 'accounts.org_id')
     .leftJoin('account_settings', 'account_settings.account_id', 'accounts.id')
+    .leftJoin('account_credentials', 'account_credentials.account_id', 'accounts.id')
     .select([
       'accounts.id',
       'accounts.login_name',
@@ -36,6 +38,7 @@ export async function loadActor(db: DB, accountId: number, via: Actor['via']): P
       'organisations.path',
       'account_settings.locale',
       'account_settings.theme',
+      'account_credentials.mfa_enabled',
     ])
     .where('accounts.id', '=', accountId)
     .where('accounts.deleted_at', 'is', null)
@@ -69,6 +72,7 @@ export async function loadActor(db: DB, accountId: number, via: Actor['via']): P
     via,
     locale: account.locale === 'en-US' ? 'en-US' : 'zh-CN',
     theme: account.theme === 'dark' ? 'dark' : 'light',
+    mfaEnabled: account.mfa_enabled === true || account.mfa_enabled === 1,
   };
 }
 

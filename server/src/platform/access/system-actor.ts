@@ -15,4 +15,5 @@ export const systemActor = (orgId = 0): Actor => ({
   via: 'session',
   locale: 'zh-CN',
   theme: 'light',
+  mfaEnabled: false,
 });

@@ -5,7 +5,9 @@ import { audit } from '../../entities/write.ts';
 import { loadActor, type Actor } from '../access/actor.ts';
 import { AppError, fieldError } from '../errors.ts';
 import { inTransaction, noContent, parseInput, requireActor } from '../http.ts';
+import { randomBytes } from 'node:crypto';
 import { issueCaptcha } from './captcha.ts';
+import { consumeRecoveryCode, consumeTotp, mfaRequiredFor, mfaState } from './mfa.ts';
 import { sessionCookieName, isSecureRequest } from './authenticate.ts';
 import { authenticateLogin, logLogin } from './login.ts';
 import { checkPasswordPolicy, hashPassword, verifyPassword } from './password.ts';
@@ -21,6 +23,10 @@ const loginBody = z.strictObject({
   captchaId: z.string().min(1).max(64),
   captchaAnswer: z.string().trim().min(1).max(10),
 });
+const mfaChallengeTtlMs = 5 * 60 * 1000;
+const mfaBody = z
+  .strictObject({ mfaToken: z.string().min(10).max(64), code: z.string().regex(/^\d{6}$/).optional(), recoveryCode: z.string().trim().min(6).max(20).optional() })
+  .refine((body) => (body.code === undefined) !== (body.recoveryCode === undefined), { error: 'required', path: ['code'] });
 const settingsBody = z.strictObject({ locale: z.enum(['zh-CN', 'en-US']).optional(), theme: z.enum(['light', 'dark']).optional() });
 const passwordBody = z.strictObject({ currentPassword: z.string().min(1).max(128), newPassword: z.string().min(1).max(256) });
 
@@ -42,6 +48,8 @@ export async function describeMe(services: Services, actor: Actor, csrfToken: st
     locale: actor.locale,
     theme: actor.theme,
     mustChangePassword: credentials?.must_change === true || credentials?.must_change === 1,
+    mfaEnabled: actor.mfaEnabled,
+    mfaEnrollmentRequired: !actor.mfaEnabled && mfaRequiredFor(actor.roles.map((role) => role.builtinKey), services.config.MFA_REQUIRED_ROLES),
     csrfToken,
   };
 }
@@ -65,16 +73,45 @@ export function registerAuthRoutes(app: FastifyInstance, services: Services, opt
     return { captchaId: captcha.captchaId, svg: captcha.svg };
   });
 
-  app.post('/api/auth/login', { schema: { tags: ['auth'], summary: 'Sign in with login name, password and captcha' } }, async (request, reply) => {
-    const input = parseInput(loginBody, request.body);
-    const accountId = await authenticateLogin(services, request, input);
+  /** Second step of a sign-in: the session is created only here, after the factors all passed. */
+  async function startSession(request: FastifyRequest, reply: FastifyReply, accountId: number, loginName: string) {
     const { token, session } = await services.sessions.create(accountId, request.ip);
     await services.database.db.updateTable('accounts').set({ last_login_at: services.clock.now().toISOString() }).where('id', '=', accountId).execute();
-    await logLogin(services, request, input.loginName, accountId, 'success');
+    await logLogin(services, request, loginName, accountId, 'success');
     const actor = await loadActor(services.database.db, accountId, 'session');
     if (!actor) throw new AppError('ACCOUNT_DISABLED');
     setSessionCookie(request, reply, services, token);
     return { me: await describeMe(services, actor, session.csrfToken), csrfToken: session.csrfToken };
+  }
+
+  app.post('/api/auth/login', { schema: { tags: ['auth'], summary: 'Sign in with login name, password and captcha' } }, async (request, reply) => {
+    const input = parseInput(loginBody, request.body);
+    const accountId = await authenticateLogin(services, request, input);
+    if ((await mfaState(services, accountId)).enabled) {
+      // Password and captcha passed; no session until the second factor does (captcha is not a factor).
+      const mfaToken = randomBytes(24).toString('base64url');
+      await services.kv.set(`mfa-challenge:${mfaToken}`, JSON.stringify({ accountId, loginName: input.loginName, attempts: 0 }), mfaChallengeTtlMs);
+      return { mfaRequired: true, mfaToken };
+    }
+    return startSession(request, reply, accountId, input.loginName);
+  });
+
+  app.post('/api/auth/mfa', { schema: { tags: ['auth'], summary: 'Second sign-in step: a TOTP code or a recovery code' } }, async (request, reply) => {
+    const input = parseInput(mfaBody, request.body);
+    const raw = await services.kv.get(`mfa-challenge:${input.mfaToken}`);
+    if (!raw) throw new AppError('MFA_INVALID');
+    const challenge = JSON.parse(raw) as { accountId: number; loginName: string; attempts: number };
+    const passed = input.code ? await consumeTotp(services, challenge.accountId, input.code) : await consumeRecoveryCode(services, challenge.accountId, input.recoveryCode ?? '');
+    if (!passed) {
+      await logLogin(services, request, challenge.loginName, challenge.accountId, 'failed', 'wrong second factor');
+      // A few tries per password step; then the whole sign-in starts again (and failures count toward the lock).
+      await services.kv.increment(`login-failures:${challenge.accountId}`, services.config.LOGIN_LOCK_MINUTES * 60_000);
+      if (challenge.attempts + 1 >= 5) await services.kv.delete(`mfa-challenge:${input.mfaToken}`);
+      else await services.kv.set(`mfa-challenge:${input.mfaToken}`, JSON.stringify({ ...challenge, attempts: challenge.attempts + 1 }), mfaChallengeTtlMs);
+      throw new AppError('MFA_INVALID');
+    }
+    await services.kv.delete(`mfa-challenge:${input.mfaToken}`);
+    return startSession(request, reply, challenge.accountId, challenge.loginName);
   });
 
   app.post('/api/auth/logout', { schema: { tags: ['auth'], summary: 'End this session' } }, async (request, reply) => {

@@ -3,9 +3,12 @@ import type { Services } from '../../entities/context.ts';
 import { loadActor } from '../access/actor.ts';
 import { AppError } from '../errors.ts';
 import { csrfMatches, hashApiToken } from './session.ts';
+import { mfaRequiredFor } from './mfa.ts';
 
 export const sessionCookieName = (secure: boolean) => (secure ? '__Host-sid' : 'sid');
-const publicPaths = new Set(['/api/auth/captcha', '/api/auth/login']);
+const publicPaths = new Set(['/api/auth/captcha', '/api/auth/login', '/api/auth/mfa']);
+/** What a session may reach before its required second factor is set up. */
+const mfaEnrollmentPaths = new Set(['/api/me', '/api/me/mfa/setup', '/api/me/mfa/enable', '/api/me/password', '/api/me/settings', '/api/auth/logout']);
 const safeMethods = new Set(['GET', 'HEAD', 'OPTIONS']);
 const tokenTouchIntervalMs = 60_000;
 
@@ -74,6 +77,9 @@ export function registerAuthentication(app: FastifyInstance, services: Services)
       const host = request.headers.host;
       const sameOrigin = !origin || (host !== undefined && originHost(origin) === host);
       if (!sameOrigin || !csrfMatches(session.csrfToken, request.headers['x-csrf-token'] as string | undefined)) throw new AppError('CSRF');
+    }
+    if (!actor.mfaEnabled && !mfaEnrollmentPaths.has(path) && mfaRequiredFor(actor.roles.map((role) => role.builtinKey), services.config.MFA_REQUIRED_ROLES)) {
+      throw new AppError('MFA_ENROLLMENT_REQUIRED');
     }
     request.actor = actor;
     request.sessionToken = token;
