@@ -21,7 +21,7 @@ beforeAll(async () => {
   handler = await accountClient(app, fx.admin, { loginName: 'claims_x', orgId: fx.branchX, roles: ['claimsHandler'] });
   const clerkRole = await createRole(fx.admin, '理赔录入员', 'org', ['claim:view', 'claim:create', 'claim:edit', 'policy:view', 'customer:view']);
   clerk = await accountClient(app, fx.admin, { loginName: 'claims_clerk', orgId: fx.branchX, roles: [clerkRole] });
-  productId = (await createProduct(fx.admin)).id as number;
+  productId = (await createProduct(fx.admin, { minAge: null, maxAge: null })).id as number;
 });
 afterAll(() => app.close());
 

@@ -13,7 +13,7 @@ beforeAll(async () => {
   app = await buildTestApp({ clock: new ManualClock() });
   fx = await buildScopeFixture(app);
   claimsHandler = await accountClient(app, fx.admin, { loginName: 'claims_x', orgId: fx.branchX, roles: ['claimsHandler'] });
-  productId = (await createProduct(fx.admin)).id as number;
+  productId = (await createProduct(fx.admin, { minAge: null, maxAge: null })).id as number;
 });
 afterAll(() => app.close());
 
