@@ -3,6 +3,7 @@ import { Navigate, Route, Routes, useLocation } from 'react-router';
 import { AppLayout, PageSpinner } from './AppLayout.tsx';
 import { hasPermission } from './auth-api.ts';
 import { useAuth } from './AuthProvider.tsx';
+import { MfaEnrolmentGate } from './MfaEnrolmentGate.tsx';
 
 const LoginPage = lazy(() => import('../auth/LoginPage.tsx').then((module) => ({ default: module.LoginPage })));
 const WorkbenchPage = lazy(() =>
@@ -27,7 +28,7 @@ function RequireAuth({ children }: { children: ReactNode }) {
   const location = useLocation();
   if (isLoading) return <PageSpinner />;
   if (!me) return <Navigate to="/login" replace state={{ from: `${location.pathname}${location.search}` }} />;
-  return children;
+  return <MfaEnrolmentGate>{children}</MfaEnrolmentGate>;
 }
 
 function RequirePermission({ permission, children }: { permission: string; children: ReactNode }) {

@@ -18,6 +18,8 @@ export const meSchema = z.looseObject({
   locale: localeSchema.catch('zh-CN'),
   theme: themeSchema.catch('light'),
   mustChangePassword: z.boolean().default(false),
+  mfaEnabled: z.boolean().default(false),
+  mfaEnrollmentRequired: z.boolean().default(false),
   csrfToken: z.string().optional(),
 });
 export type Me = z.infer<typeof meSchema>;
@@ -35,11 +37,30 @@ export interface LoginInput {
 
 export const fetchCaptcha = (): Promise<Captcha> => api.get(captchaSchema, '/api/auth/captcha');
 
-export async function login(input: LoginInput): Promise<Me> {
-  const result = loginResponseSchema.parse(await request('POST', '/api/auth/login', { body: input }));
+const mfaChallengeSchema = z.looseObject({ mfaRequired: z.literal(true), mfaToken: z.string() });
+
+/** Password step of a sign-in: either signed in, or the server asks for the authenticator code. */
+export async function login(input: LoginInput): Promise<{ me: Me } | { mfaToken: string }> {
+  const body = await request('POST', '/api/auth/login', { body: input });
+  const challenge = mfaChallengeSchema.safeParse(body);
+  if (challenge.success) return { mfaToken: challenge.data.mfaToken };
+  const result = loginResponseSchema.parse(body);
+  setCsrfToken(result.csrfToken);
+  return { me: result.me };
+}
+
+/** Second sign-in step: a 6-digit TOTP code or a recovery code. */
+export async function verifyMfa(input: { mfaToken: string; code?: string; recoveryCode?: string }): Promise<Me> {
+  const result = loginResponseSchema.parse(await request('POST', '/api/auth/mfa', { body: input }));
   setCsrfToken(result.csrfToken);
   return result.me;
 }
+
+const mfaSetupSchema = z.looseObject({ secret: z.string(), otpauthUri: z.string(), qrSvg: z.string() });
+export type MfaSetup = z.infer<typeof mfaSetupSchema>;
+export const startMfaSetup = (): Promise<MfaSetup> => api.post(mfaSetupSchema, '/api/me/mfa/setup', {});
+export const enableMfa = (code: string): Promise<{ recoveryCodes: string[] }> =>
+  api.post(z.looseObject({ recoveryCodes: z.array(z.string()) }), '/api/me/mfa/enable', { code });
 
 /** The current session's user, or null when nobody is signed in. */
 export async function fetchMe(): Promise<Me> {

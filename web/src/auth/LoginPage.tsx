@@ -10,6 +10,7 @@ import { LanguageSwitch } from '../app/HeaderBar.tsx';
 import { usePreferences } from '../app/PreferencesProvider.tsx';
 import { usePageTitle } from '../app/use-page-title.ts';
 import { CaptchaField } from './CaptchaField.tsx';
+import { MfaStep } from './MfaStep.tsx';
 import { loginErrorMessage } from './login-errors.ts';
 
 interface LoginValues {
@@ -39,6 +40,7 @@ export function LoginPage() {
   const [isCaptchaLoading, setIsCaptchaLoading] = useState(false);
   const [isSubmitting, setIsSubmitting] = useState(false);
   const [failure, setFailure] = useState<string>();
+  const [mfaToken, setMfaToken] = useState<string>();
 
   const refreshCaptcha = useCallback(async () => {
     setIsCaptchaLoading(true);
@@ -62,8 +64,12 @@ export function LoginPage() {
     setIsSubmitting(true);
     setFailure(undefined);
     try {
-      const user = await login({ ...values, loginName: values.loginName.trim(), captchaId: captcha.captchaId });
-      signedIn(user);
+      const result = await login({ ...values, loginName: values.loginName.trim(), captchaId: captcha.captchaId });
+      if ('mfaToken' in result) {
+        setMfaToken(result.mfaToken);
+        return;
+      }
+      signedIn(result.me);
       navigate(redirectTarget(location.state), { replace: true });
     } catch (error) {
       const message = loginErrorMessage(error, t);
@@ -98,27 +104,44 @@ export function LoginPage() {
           </Typography.Title>
           <Typography.Text type="secondary">{t('login.subtitle')}</Typography.Text>
         </div>
-        {failure && <Alert type="error" showIcon title={failure} style={{ marginBottom: 16 }} data-testid="login-error" />}
-        <Form form={form} size="large" onFinish={(values) => void submit(values)} autoComplete="on">
-          <Form.Item name="loginName" rules={[{ required: true, whitespace: true, message: t('login.loginNameRequired') }]}>
-            <Input prefix={<UserOutlined />} placeholder={t('login.loginName')} aria-label={t('login.loginName')} autoComplete="username" data-testid="login-name" />
-          </Form.Item>
-          <Form.Item name="password" rules={[{ required: true, message: t('login.passwordRequired') }]}>
-            <Input.Password
-              prefix={<LockOutlined />}
-              placeholder={t('login.password')}
-              aria-label={t('login.password')}
-              autoComplete="current-password"
-              data-testid="login-password"
-            />
-          </Form.Item>
-          <Form.Item name="captchaAnswer" rules={[{ required: true, whitespace: true, message: t('login.captchaRequired') }]}>
-            <CaptchaField captcha={captcha} isLoading={isCaptchaLoading} onRefresh={() => void refreshCaptcha()} />
-          </Form.Item>
-          <Button type="primary" htmlType="submit" block loading={isSubmitting} disabled={!captcha} data-testid="login-submit">
-            {t('login.submit')}
-          </Button>
-        </Form>
+        {mfaToken ? (
+          <MfaStep
+            mfaToken={mfaToken}
+            onSignedIn={(user) => {
+              signedIn(user);
+              navigate(redirectTarget(location.state), { replace: true });
+            }}
+            onRestart={() => {
+              setMfaToken(undefined);
+              form.setFieldValue('captchaAnswer', '');
+              void refreshCaptcha();
+            }}
+          />
+        ) : (
+          <>
+            {failure && <Alert type="error" showIcon title={failure} style={{ marginBottom: 16 }} data-testid="login-error" />}
+            <Form form={form} size="large" onFinish={(values) => void submit(values)} autoComplete="on">
+              <Form.Item name="loginName" rules={[{ required: true, whitespace: true, message: t('login.loginNameRequired') }]}>
+                <Input prefix={<UserOutlined />} placeholder={t('login.loginName')} aria-label={t('login.loginName')} autoComplete="username" data-testid="login-name" />
+              </Form.Item>
+              <Form.Item name="password" rules={[{ required: true, message: t('login.passwordRequired') }]}>
+                <Input.Password
+                  prefix={<LockOutlined />}
+                  placeholder={t('login.password')}
+                  aria-label={t('login.password')}
+                  autoComplete="current-password"
+                  data-testid="login-password"
+                />
+              </Form.Item>
+              <Form.Item name="captchaAnswer" rules={[{ required: true, whitespace: true, message: t('login.captchaRequired') }]}>
+                <CaptchaField captcha={captcha} isLoading={isCaptchaLoading} onRefresh={() => void refreshCaptcha()} />
+              </Form.Item>
+              <Button type="primary" htmlType="submit" block loading={isSubmitting} disabled={!captcha} data-testid="login-submit">
+                {t('login.submit')}
+              </Button>
+            </Form>
+          </>
+        )}
       </Card>
       <Typography.Text type="secondary" style={{ marginTop: 24 }}>
         {t('login.footer')}
