@@ -71,7 +71,7 @@ function MfaEnrolment() {
                   <img src={svgDataUrl(setup.qrSvg)} alt={t('mfa.qrAlt')} width={200} height={200} data-testid="mfa-qr" />
                 </div>
                 <Typography.Paragraph type="secondary" style={{ textAlign: 'center' }}>
-                  {t('mfa.secret')}: <Typography.Text code copyable data-testid="mfa-secret">{setup.secret}</Typography.Text>
+                  {t('mfa.secret')}: <Typography.Text code copyable style={{ wordBreak: 'break-all' }} data-testid="mfa-secret">{setup.secret}</Typography.Text>
                 </Typography.Paragraph>
                 <Form size="large" onFinish={(values: { code: string }) => void confirm(values)}>
                   <Form.Item name="code" rules={[{ required: true, pattern: /^\d{6}$/, message: t('mfa.codeRequired') }]}>
