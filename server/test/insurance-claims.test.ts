@@ -184,6 +184,16 @@ describe('the approved amount stays within the remaining sum insured', () => {
     expect(overrides).toEqual([{ recordId: id, actorName: 'User claims_x', changes: { rule: 'exceeds_remaining_sum_insured', reason: '附加险责任，经总公司特批', remaining: 20_000 } }]);
   });
 
+  it('approves only one of two claims racing for the same remaining sum insured (one 200, one 400)', async () => {
+    const policyId = await policyOfA(100_000);
+    const first = await claimOn(policyId, { requestedAmount: 60_000 });
+    const second = await claimOn(policyId, { requestedAmount: 60_000 });
+    for (const id of [first, second]) expectStatus(await move(id, 'accept'), 200, 'accept');
+    const responses = await Promise.all([first, second].map((id) => move(id, 'approve', { values: { approvedAmount: 60_000 } })));
+    expect(responses.map((response) => response.status).sort()).toEqual([200, 400]);
+    expect((await Promise.all([first, second].map(claim))).map((row) => row.status).sort()).toEqual(['accepted', 'approved']);
+  });
+
   it('refuses paying more than approved, and accepts paying less', async () => {
     const id = await approvedClaim(await policyOfA(), 5_000);
     const over = await move(id, 'pay', { values: { paidAmount: 5_000.01 } });

@@ -12,8 +12,9 @@ import { insidePolicyPeriod } from './insurance.rules.ts';
 export const claimHandlingTargetDays = 10;
 const finished = new Set(['paid', 'rejected', 'closed']);
 
-async function policyOf(ctx: WriteContext, policyId: number) {
-  return ctx.trx.selectFrom('policies').select(['id', 'start_date', 'end_date', 'sum_insured']).where('id', '=', policyId).executeTakeFirst();
+async function policyOf(ctx: WriteContext, policyId: number, options: { lock?: boolean } = {}) {
+  const query = ctx.trx.selectFrom('policies').select(['id', 'start_date', 'end_date', 'sum_insured']).where('id', '=', policyId);
+  return (options.lock && ctx.services.database.dialect === 'postgres' ? query.forUpdate() : query).executeTakeFirst();
 }
 
 /** Sum insured left on a policy: what other claims already had paid (or approved and awaiting payment). */
@@ -69,7 +70,8 @@ export function registerClaimHooks(): void {
   registerWorkflowHooks('claim', {
     async before(ctx, _entity, row, transition, values) {
       if (transition.action === 'approve' && values.approvedAmount != null) {
-        const policy = await policyOf(ctx, Number(row.policy_id));
+        // Approvals on one policy take turns (PostgreSQL), so two claims cannot both spend the same remaining sum.
+        const policy = await policyOf(ctx, Number(row.policy_id), { lock: true });
         const remaining = policy ? await remainingSumInsured(ctx, policy, Number(row.id)) : 0;
         if (Number(values.approvedAmount) > remaining) {
           await audit(ctx, 'claim', Number(row.id), 'override', overrideOrRefuse(ctx, 'values.approvedAmount', 'exceeds_remaining_sum_insured', { remaining }, values.overrideReason));
