@@ -20,6 +20,8 @@ interface RecordTableProps {
   omit?: readonly string[];
   /** At most this many field columns (list fields in declaration order). */
   maxColumns?: number;
+  /** The field columns to show instead (in this order). */
+  fields?: readonly string[];
   pageSize?: number;
   sort?: string;
   /** Extra columns after the status (row actions). */
@@ -29,7 +31,7 @@ interface RecordTableProps {
 }
 
 /** A compact, paged table of one entity's records matching fixed filters; codes link to the records. */
-export function RecordTable({ entity, filters, omit = [], maxColumns = 5, pageSize = 10, sort, extraColumns = [], testId, empty }: RecordTableProps) {
+export function RecordTable({ entity, filters, omit = [], maxColumns = 5, fields, pageSize = 10, sort, extraColumns = [], testId, empty }: RecordTableProps) {
   const { t, i18n } = useTranslation();
   const isMobile = useIsMobile();
   const [page, setPage] = useState(1);
@@ -40,9 +42,10 @@ export function RecordTable({ entity, filters, omit = [], maxColumns = 5, pageSi
     placeholderData: keepPreviousData,
   });
 
-  const fieldColumns = Object.entries(entity.fields)
-    .filter(([name, field]) => field.list && !field.hidden && !omit.includes(name))
-    .slice(0, isMobile ? Math.min(maxColumns, 3) : maxColumns);
+  const candidates = fields
+    ? fields.flatMap((name) => (entity.fields[name] ? [[name, entity.fields[name]] as const] : []))
+    : Object.entries(entity.fields).filter(([name, field]) => field.list && !field.hidden && !omit.includes(name));
+  const fieldColumns = candidates.slice(0, isMobile ? Math.min(candidates.length, 3) : fields ? candidates.length : maxColumns);
   const columns: TableColumnType<EntityRow>[] = [
     {
       key: 'code',

@@ -14,16 +14,16 @@ import { CustomerSummaryPanel } from './CustomerSummaryPanel.tsx';
 import { CustomerTimeline } from './CustomerTimeline.tsx';
 
 /** The customer's records in other modules: tab key (label `customer360.tab.<key>`), module, the field pointing at the customer. */
-const recordTabs = [
-  { key: 'policies', entity: 'policy', field: 'applicantId' },
-  { key: 'insured', entity: 'policy', field: 'insuredId' },
+const recordTabs: { key: string; entity: string; field: string; columns?: string[] }[] = [
+  { key: 'policies', entity: 'policy', field: 'applicantId', columns: ['policyNo', 'insuredId', 'productId', 'startDate', 'endDate', 'premium', 'sumInsured'] },
+  { key: 'insured', entity: 'policy', field: 'insuredId', columns: ['policyNo', 'applicantId', 'productId', 'startDate', 'endDate', 'premium', 'sumInsured'] },
   { key: 'contracts', entity: 'contract', field: 'customerId' },
-  { key: 'claims', entity: 'claim', field: 'insuredId' },
-  { key: 'signings', entity: 'signing', field: 'customerId' },
+  { key: 'claims', entity: 'claim', field: 'insuredId', columns: ['claimNo', 'policyId', 'claimType', 'incidentAt', 'requestedAmount', 'paidAmount'] },
+  { key: 'signings', entity: 'signing', field: 'customerId', columns: ['signingNo', 'signingDate', 'productId', 'amount', 'sumInsured', 'policyId'] },
   { key: 'interactions', entity: 'interaction', field: 'customerId' },
   { key: 'tickets', entity: 'feedback', field: 'customerId' },
   { key: 'opportunities', entity: 'opportunity', field: 'customerId' },
-] as const;
+];
 
 function CustomerSections({ row }: { row: EntityRow }) {
   const { t } = useTranslation();
@@ -36,7 +36,7 @@ function CustomerSections({ row }: { row: EntityRow }) {
         {
           key: tab.key,
           label: t(`customer360.tab.${tab.key}`),
-          children: <RecordTable entity={entity} filters={{ [tab.field]: [row.id] }} omit={[tab.field]} testId={`customer-${tab.key}`} />,
+          children: <RecordTable entity={entity} filters={{ [tab.field]: [row.id] }} omit={[tab.field]} fields={tab.columns} testId={`customer-${tab.key}`} />,
         },
       ];
     }),

@@ -11,7 +11,7 @@ import { entityApi, type EntityRow, type HistoryItem } from '../../entity/entity
 import { detailPath } from '../../entity/entity-lookup.ts';
 import { entityQueryKey } from '../../entity/entity-query-keys.ts';
 import { FieldValue } from '../../entity/FieldValue.tsx';
-import { formatDateTime } from '../../entity/format-value.ts';
+import { formatDateTime, isBlank } from '../../entity/format-value.ts';
 import { customerEntity } from './customer-api.ts';
 
 const interactionEntity = getEntity('interaction');
@@ -50,10 +50,12 @@ function InteractionEntry({ row }: { row: EntityRow }) {
       <Space size={6} wrap>
         <FieldValue field={fields.type!} name="type" row={row} />
         <Link to={detailPath(interactionEntity, row.id)}>{typeof row.subject === 'string' ? row.subject : (row.code ?? `#${row.id}`)}</Link>
-        <FieldValue field={fields.channel!} name="channel" row={row} />
-        <Typography.Text type="secondary">
-          <FieldValue field={fields.ownerId!} name="ownerId" row={row} />
-        </Typography.Text>
+        {!isBlank(row.channel) && <FieldValue field={fields.channel!} name="channel" row={row} />}
+        {!isBlank(row.ownerId) && (
+          <Typography.Text type="secondary">
+            <FieldValue field={fields.ownerId!} name="ownerId" row={row} />
+          </Typography.Text>
+        )}
       </Space>
       {typeof row.result === 'string' && row.result !== '' && (
         <Typography.Paragraph type="secondary" style={{ margin: '4px 0 0' }} ellipsis={{ rows: 2 }}>

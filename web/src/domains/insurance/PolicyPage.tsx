@@ -30,7 +30,13 @@ function RenewalChain({ row }: { row: EntityRow }) {
         style={{ marginBottom: 12 }}
         items={[{ key: 'from', label: t('policyPage.renewalOf'), children: <FieldValue field={field} name="renewedFromId" row={row} asLink /> }]}
       />
-      <RecordTable entity={policyEntity} filters={{ renewedFromId: [row.id] }} omit={['applicantId', 'insuredId']} testId="renewed-by" empty={t('policyPage.notRenewed')} />
+      <RecordTable
+        entity={policyEntity}
+        filters={{ renewedFromId: [row.id] }}
+        fields={['policyNo', 'startDate', 'endDate', 'premium', 'sumInsured']}
+        testId="renewed-by"
+        empty={t('policyPage.notRenewed')}
+      />
     </>
   );
 }
@@ -42,7 +48,7 @@ function PolicySections({ row }: { row: EntityRow }) {
   const tabs = [
     { key: 'fields', label: t('detail.fields'), children: <DetailFields entity={policyEntity} row={row} /> },
     ...(may('contract') ? [{ key: 'contracts', label: t('policyPage.contracts'), children: <RecordTable entity={contractEntity} filters={{ policyId: [row.id] }} omit={['policyId']} /> }] : []),
-    ...(may('claim') ? [{ key: 'claims', label: t('policyPage.claims'), children: <RecordTable entity={claimEntity} filters={{ policyId: [row.id] }} omit={['policyId', 'insuredId']} /> }] : []),
+    ...(may('claim') ? [{ key: 'claims', label: t('policyPage.claims'), children: <RecordTable entity={claimEntity} filters={{ policyId: [row.id] }} fields={['claimNo', 'claimType', 'incidentAt', 'requestedAmount', 'approvedAmount', 'paidAmount']} /> }] : []),
     { key: 'renewals', label: t('policyPage.renewalChain'), children: <RenewalChain row={row} /> },
     { key: 'history', label: t('detail.history'), children: <HistoryTimeline entity={policyEntity} id={row.id} /> },
   ];
