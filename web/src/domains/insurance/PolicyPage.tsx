@@ -1,10 +1,15 @@
 import { getEntity } from '@insure/model/registry';
-import { Card, Col, Descriptions, Row, Tabs } from 'antd';
+import { SyncOutlined } from '@ant-design/icons';
+import { useQuery } from '@tanstack/react-query';
+import { Card, Col, Descriptions, Row, Tabs, Tag } from 'antd';
 import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
 import { hasPermission } from '../../app/auth-api.ts';
 import { useMe } from '../../app/AuthProvider.tsx';
 import { DetailFields } from '../../entity/DetailFields.tsx';
-import type { EntityRow } from '../../entity/entity-api.ts';
+import { entityApi, type EntityRow } from '../../entity/entity-api.ts';
+import { detailPath } from '../../entity/entity-lookup.ts';
+import { entityQueryKey } from '../../entity/entity-query-keys.ts';
 import { FieldValue } from '../../entity/FieldValue.tsx';
 import { HistoryTimeline } from '../../entity/HistoryTimeline.tsx';
 import { RecordPage, RecordRoute } from '../../entity/RecordPage.tsx';
@@ -77,12 +82,31 @@ function PolicySections({ row }: { row: EntityRow }) {
   );
 }
 
+/** Renew, or once renewed, a link to the policy that renews it. */
+function RenewAction({ row }: { row: EntityRow }) {
+  const { t } = useTranslation();
+  const query = { page: 1, pageSize: 1, order: 'desc' as const, filters: { renewedFromId: [row.id] } };
+  const renewals = useQuery({ queryKey: [...entityQueryKey(policyEntity, 'related'), query], queryFn: () => entityApi.query(policyEntity, query) });
+  const renewal = renewals.data?.items[0];
+  if (renewals.isLoading) return null;
+  if (renewal) {
+    return (
+      <Link to={detailPath(policyEntity, renewal.id)} data-testid="renewed-as">
+        <Tag color="green" icon={<SyncOutlined />} style={{ marginInlineEnd: 0 }}>
+          {t('policyPage.renewedAs', { policyNo: String(renewal.policyNo ?? renewal.code ?? renewal.id) })}
+        </Tag>
+      </Link>
+    );
+  }
+  return <RenewButton row={row} />;
+}
+
 /** /policies/:id — the policy, its claim situation, contracts, claims, renewal chain, moves and timeline. */
 export function PolicyPage() {
   return (
     <RecordRoute
       render={(id) => (
-        <RecordPage key={id} entity={policyEntity} id={id} testId="policy-page" actions={(row) => <RenewButton row={row} />}>
+        <RecordPage key={id} entity={policyEntity} id={id} testId="policy-page" actions={(row) => <RenewAction row={row} />}>
           {(row) => <PolicySections row={row} />}
         </RecordPage>
       )}
