@@ -3,6 +3,7 @@ import { bootstrap, systemContext } from '../bootstrap.ts';
 import type { Services } from '../entities/context.ts';
 import { createRecord } from '../entities/write.ts';
 import { fakePerson, pick, prng } from './generator.ts';
+import { loadDemoBusiness } from './demo-business.ts';
 
 const branches = [
   { name: '北京分公司', orgCode: 'BJ', province: '北京市' },
@@ -24,8 +25,12 @@ export async function loadDemoData(services: Services, customers: number): Promi
     const ctx = systemContext(services, trx, Number(head.id));
     const roles = new Map((await trx.selectFrom('roles').select(['id', 'builtin_key']).execute()).map((role) => [role.builtin_key, Number(role.id)]));
     const salespeople: { id: number; orgId: number }[] = [];
+    const branchIds: number[] = [];
+    const accountIds: number[] = [];
+    const customerRows: { id: number; orgId: number; ownerId: number | null; birthDate: string }[] = [];
     for (const [branchIndex, branch] of branches.entries()) {
       const branchId = await createRecord(ctx, getEntity('organisation'), { name: branch.name, orgCode: branch.orgCode, type: 'branch', parentId: Number(head.id), sortIndex: 10 - branchIndex });
+      branchIds.push(branchId);
       for (let team = 1; team <= 2; team++) {
         const teamId = await createRecord(ctx, getEntity('organisation'), { name: `${branch.name.slice(0, 2)}营业${team}部`, orgCode: `${branch.orgCode}${team}`, type: 'agency', parentId: branchId });
         let managerId: number | null = null;
@@ -41,7 +46,7 @@ export async function loadDemoData(services: Services, customers: number): Promi
           salespeople.push({ id, orgId: teamId });
         }
       }
-      await createRecord(ctx, getEntity('account'), { loginName: `${branch.orgCode.toLowerCase()}_manager`, displayName: `${branch.name}经理`, orgId: branchId, roleIds: [roles.get('branchManager')!] });
+      accountIds.push(await createRecord(ctx, getEntity('account'), { loginName: `${branch.orgCode.toLowerCase()}_manager`, displayName: `${branch.name}经理`, orgId: branchId, roleIds: [roles.get('branchManager')!] }));
     }
     for (const [index, salesperson] of salespeople.slice(0, 3).entries()) {
       await createRecord(ctx, getEntity('account'), { loginName: `sales${index + 1}`, displayName: `业务员${index + 1}`, orgId: salesperson.orgId, salespersonId: salesperson.id, roleIds: [roles.get('salesperson')!] });
@@ -52,15 +57,19 @@ export async function loadDemoData(services: Services, customers: number): Promi
       while (usedIds.has(person.idNumber)) person = fakePerson(random);
       usedIds.add(person.idNumber);
       const owner = random() < 0.9 ? pick(random, salespeople) : null;
-      await createRecord(ctx, getEntity('customer'), {
+      const status = random() < 0.93 ? 'normal' : pick(random, ['abnormal', 'unreviewed']);
+      const customerId = await createRecord(ctx, getEntity('customer'), {
         name: person.name, category: random() < 0.95 ? 'individual' : 'enterprise', gender: person.gender, birthDate: person.birthDate,
         idNumber: person.idNumber, phone: person.phone, province: person.province, city: person.city, homeAddress: person.homeAddress,
         occupation: person.occupation, employer: person.employer, education: pick(random, ['highSchool', 'college', 'bachelor', 'bachelor', 'master']),
         maritalStatus: pick(random, ['single', 'married', 'married', 'married', 'divorced']), incomeBand: pick(random, ['lt50k', '50k-100k', '100k-300k', '100k-300k', '300k-1m', 'gt1m']),
         source: pick(random, ['referral', 'walkIn', 'phone', 'online', 'event', 'bank']), ownerId: owner?.id ?? null, orgId: owner?.orgId ?? Number(head.id),
-        status: random() < 0.93 ? 'normal' : pick(random, ['abnormal', 'unreviewed']),
+        status,
       });
+      // Only 'normal' customers can be referenced by policies and the other records (SPEC §1).
+      if (status === 'normal') customerRows.push({ id: customerId, orgId: owner?.orgId ?? Number(head.id), ownerId: owner?.id ?? null, birthDate: person.birthDate });
     }
+    await loadDemoBusiness(ctx, random, { headId: Number(head.id), branchIds, salespeople, customers: customerRows, accountIds });
   });
   return true;
 }

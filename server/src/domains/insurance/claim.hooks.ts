@@ -80,7 +80,7 @@ export function registerClaimHooks(): void {
       if (transition.action === 'pay' && values.paidAmount != null && Number(values.paidAmount) > Number(row.approved_amount ?? 0) / 100) {
         throw new AppError('VALIDATION', {}, { 'values.paidAmount': { reason: 'exceeds_approved_amount', params: { max: Number(row.approved_amount ?? 0) / 100 } } });
       }
-      if (transition.action === 'accept' && values.handlerId === undefined) values.handlerId = ctx.actor.accountId;
+      if (transition.action === 'accept' && values.handlerId === undefined && ctx.actor.accountId > 0) values.handlerId = ctx.actor.accountId;
     },
     async after(ctx, _entity, id, transition, before) {
       // Handling ends with payment or rejection; closing the file later must not move that time past the target.
