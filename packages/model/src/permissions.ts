@@ -44,6 +44,18 @@ export interface BuiltinRole {
 export const builtinRoles: BuiltinRole[] = [
   { key: 'admin', name: { zh: '系统管理员', en: 'System admin' }, dataScope: 'all', permissions: allPermissionKeys },
   {
+    key: 'securityAdmin',
+    name: { zh: '安全管理员', en: 'Security admin' },
+    dataScope: 'all',
+    permissions: () => [...manage('role', 'account'), 'apiToken:view', 'apiToken:create', 'apiToken:delete', 'organisation:view', 'salesperson:view', 'loginLog:view'],
+  },
+  {
+    key: 'auditor',
+    name: { zh: '审计员', en: 'Auditor' },
+    dataScope: 'all',
+    permissions: () => ['auditLog:view', 'auditLog:export', 'loginLog:view', 'loginLog:export'],
+  },
+  {
     key: 'branchManager',
     name: { zh: '分公司经理', en: 'Branch manager' },
     dataScope: 'org',
