@@ -1,0 +1,57 @@
+/**
+ * Benchmarks (figures, never assertions): npm run bench -- <seed|api|export|import> [options]
+ *   --customers N       data set size (default 1,000,000); picks /tmp/insure-bench/sqlite-N
+ *   --data-dir DIR      SQLite data directory to seed / use instead
+ *   --pg-schema NAME    use PostgreSQL (BENCH_PG_URL or postgres://postgres@127.0.0.1:5432/test), schema NAME
+ *   --duration S        seconds per api route (default 20); --connections C (default 50)
+ *   --only WORD[,WORD]  api: only routes whose name contains one of the words
+ *   --rows N            import: rows in the workbook (default 100,000); --in-place: import into the data set itself
+ *   --verify            export: count the rows of the written file afterwards
+ */
+import { parseArgs } from 'node:util';
+import { apiBench } from './api.ts';
+import { exportBench } from './export.ts';
+import { importBench } from './import.ts';
+import { defaultDataDir, line, machine } from './lib/common.ts';
+import { seedBench } from './seed.ts';
+
+const { positionals, values } = parseArgs({
+  allowPositionals: true,
+  options: {
+    customers: { type: 'string', default: '1000000' },
+    'data-dir': { type: 'string' },
+    'pg-schema': { type: 'string' },
+    duration: { type: 'string', default: '20' },
+    connections: { type: 'string', default: '50' },
+    only: { type: 'string' },
+    rows: { type: 'string', default: '100000' },
+    'in-place': { type: 'boolean', default: false },
+    verify: { type: 'boolean', default: false },
+  },
+});
+
+const benches = { seed: seedBench, api: apiBench, export: exportBench, import: importBench } as const;
+const name = positionals[0] as keyof typeof benches | undefined;
+if (!name || !(name in benches)) {
+  process.stderr.write(`usage: npm run bench -- <${Object.keys(benches).join('|')}> [--customers N] [--data-dir DIR] [--pg-schema NAME] [--duration S] [--connections C] [--only words] [--rows N] [--in-place] [--verify]\n`);
+  process.exit(2);
+}
+
+const customers = Number(values.customers);
+const pgBase = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const schema = values['pg-schema'];
+const options = {
+  customers,
+  dataDir: values['data-dir'] ?? defaultDataDir(customers) + (schema ? `-pg-${schema}` : ''),
+  databaseUrl: schema ? `${pgBase}?options=${encodeURIComponent(`-c search_path=${schema}`)}` : undefined,
+  duration: Number(values.duration),
+  connections: Number(values.connections),
+  rows: Number(values.rows),
+  only: values.only?.split(','),
+  inPlace: values['in-place'],
+  verify: values.verify,
+};
+
+process.stdout.write(`# bench ${name} — ${new Date().toISOString()}\n`);
+for (const [key, value] of Object.entries(machine())) line(key, value);
+await benches[name](options);
