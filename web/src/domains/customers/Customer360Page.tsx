@@ -23,6 +23,7 @@ const recordTabs: { key: string; entity: string; field: string; columns?: string
   { key: 'interactions', entity: 'interaction', field: 'customerId' },
   { key: 'tickets', entity: 'feedback', field: 'customerId' },
   { key: 'opportunities', entity: 'opportunity', field: 'customerId' },
+  { key: 'messages', entity: 'smsMessage', field: 'customerId' },
 ];
 
 function CustomerSections({ row }: { row: EntityRow }) {
