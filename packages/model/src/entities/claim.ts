@@ -30,7 +30,7 @@ export const claim = defineEntity({
     overrideReason: f.textarea({ zh: '规则豁免原因', en: 'Override reason' }, { max: 500, help: { zh: '金额超过剩余保额或出险时间不在保险期间内时必填，需审批权限', en: 'Needed (with the approve permission) when the amount exceeds the remaining sum insured or the incident falls outside the policy period' } }),
     dueAt: f.datetime({ zh: '处理时限', en: 'Handling target' }, { readOnly: true, list: true, sortable: true }),
     handlerId: f.ref({ zh: '处理经办人', en: 'Handler' }, 'account', { list: true, filter: true }),
-    handledAt: f.datetime({ zh: '处理时间', en: 'Handled at' }, { sortable: true }),
+    handledAt: f.datetime({ zh: '处理时间', en: 'Handled at' }, { readOnly: true, sortable: true }),
     rating: f.int({ zh: '理赔评价', en: 'Rating' }, { min: 1, max: 5 }),
     salespersonId: f.ref({ zh: '业务员', en: 'Salesperson' }, 'salesperson', { filter: true }),
     orgId: f.ref({ zh: '所属机构', en: 'Organisation' }, 'organisation', { required: true, filter: true }),

@@ -53,7 +53,7 @@ async function issuePolicy(ctx: WriteContext, signingId: number) {
     status: 'effective',
   });
   await ctx.trx.updateTable('signings').set({ policy_id: policyId }).where('id', '=', signingId).execute();
-  if (startDate <= today) await applyTransition(ctx, getEntity('policy'), policyId, 'activate', { note: 'issued in force' }, { system: true });
+  if (startDate <= today) await applyTransition(ctx, getEntity('policy'), policyId, 'activate', { note: '出单即生效' }, { system: true });
   await applyTransition(ctx, signing, signingId, 'issue', {}, { system: true });
   await enqueue(ctx, 'signing.success', `signing-success:${signingId}`, { signingId, policyId, customerId: value('customerId') });
 }
