@@ -60,15 +60,27 @@ async function sampleInput(entity: Entity): Promise<Record<string, unknown>> {
     if (field.kind === 'ref' || field.kind === 'refMany') {
       const target = getEntity(field.entity);
       // A workflow record starts in its initial status; when that is not pickable it cannot be referenced yet.
-      const unreachable = target.workflow && !target.pickableStatus.includes(target.workflow.initial);
+      const unreachable = target.workflow && !(field.refStatuses ?? target.pickableStatus).includes(target.workflow.initial) && !field.refStatuses;
       if (field.entity === entity.name || ((building.has(field.entity) || unreachable) && !field.required)) continue;
       const id = await ensureRecord(getEntity(field.entity));
+      await moveIntoStatuses(target, id, field.refStatuses);
       input[name] = field.kind === 'refMany' ? [id] : id;
       continue;
     }
     input[name] = sampleValue(field, name);
   }
   return input;
+}
+
+/** A field may accept only some statuses of its target (a claim's policy must be in force or later): move there. */
+async function moveIntoStatuses(entity: Entity, id: number, statuses: string[] | undefined) {
+  if (!statuses || !entity.workflow) return;
+  const current = (await admin.request('GET', `/api/${entity.plural}/${id}`)).body.status as string;
+  if (statuses.includes(current)) return;
+  const move = entity.workflow.transitions.find((transition) => transition.from.includes(current) && statuses.includes(transition.to) && !transition.requiresNote);
+  if (!move) throw new Error(`no move takes a ${entity.name} from ${current} into ${statuses.join('/')}`);
+  const response = await admin.request('POST', `/api/${entity.plural}/${id}/actions/${move.action}`, {});
+  if (response.status !== 200) throw new Error(`${move.action} failed: ${response.text}`);
 }
 
 async function ensureRecord(entity: Entity): Promise<number> {

@@ -59,16 +59,17 @@ describe('the daily policy job', () => {
       unpaid: (await policy({ endDate: '2030-05-31', paymentFrequency: 'annual', nextDueDate: '2026-06-05' })).id,
       singleUnpaidLooking: (await policy({ endDate: '2030-05-31', paymentFrequency: 'single', nextDueDate: '2026-06-05' })).id,
       paidUp: (await policy({ endDate: '2030-05-31', paymentFrequency: 'monthly', nextDueDate: '2026-07-01' })).id,
-      pendingEnded: (await policy({ endDate: '2026-06-10', paymentFrequency: 'annual', nextDueDate: '2026-06-05' }, { activate: false })).id,
+      // Never taken up: its whole period passed while pending, so the job leaves it for staff.
+      pendingEnded: (await policy({ startDate: '2026-05-01', endDate: '2026-05-31', paymentFrequency: 'annual', nextDueDate: '2026-06-05' }, { activate: false })).id,
       openEnded: (await policy({ endDate: null, paymentFrequency: 'single', nextDueDate: null })).id,
     } as Record<string, number>;
   });
 
   it('keeps a policy in force through its end date and expires it the day after', async () => {
     await on('2026-06-10');
-    expect(await run()).toEqual({ expired: 0, lapsed: 0 });
+    expect(await run()).toMatchObject({ expired: 0, lapsed: 0 });
     await on('2026-06-11');
-    expect(await run()).toEqual({ expired: 1, lapsed: 0 });
+    expect(await run()).toMatchObject({ expired: 1, lapsed: 0 });
     const after = await states(Object.values(ids));
     expect(after[ids.endsSoon!]).toEqual({ status: 'expired', version: 3, events: ['expire'] });
     expect(after[ids.pendingEnded!]!.status).toBe('pending');
@@ -77,9 +78,9 @@ describe('the daily policy job', () => {
 
   it('lapses an unpaid policy only after the grace period, never a single-premium one', async () => {
     await on('2026-08-04');
-    expect(await run()).toEqual({ expired: 0, lapsed: 0 });
+    expect(await run()).toMatchObject({ expired: 0, lapsed: 0 });
     await on('2026-08-05');
-    expect(await run()).toEqual({ expired: 0, lapsed: 1 });
+    expect(await run()).toMatchObject({ expired: 0, lapsed: 1 });
     const after = await states(Object.values(ids));
     expect(after[ids.unpaid!]).toEqual({ status: 'lapsed', version: 3, events: ['lapse'] });
     expect(after[ids.singleUnpaidLooking!]).toMatchObject({ status: 'inForce', events: [] });
@@ -97,9 +98,24 @@ describe('the daily policy job', () => {
   it('changes nothing when run a second time the same day', async () => {
     const before = await states(Object.values(ids));
     const auditBefore = await countRows(app, 'audit_logs');
-    expect(await run()).toEqual({ expired: 0, lapsed: 0 });
+    expect(await run()).toMatchObject({ expired: 0, lapsed: 0 });
     expect(await states(Object.values(ids))).toEqual(before);
     expect(await countRows(app, 'audit_logs')).toBe(auditBefore);
+  });
+});
+
+describe('pending policies', () => {
+  it('go in force on their start date, once, and their contracts follow', async () => {
+    await on('2026-09-01');
+    const future = await policy({ startDate: '2026-09-10', endDate: '2027-09-09' }, { activate: false });
+    expect(future.status).toBe('pending');
+    await on('2026-09-09');
+    await run();
+    expect((await states([future.id]))[future.id]!.status).toBe('pending');
+    await on('2026-09-10');
+    expect((await run()).activated).toBeGreaterThanOrEqual(1);
+    expect((await states([future.id]))[future.id]!.status).toBe('inForce');
+    expect((await run()).activated).toBe(0);
   });
 });
 
@@ -119,9 +135,9 @@ describe('two runs at once (on PostgreSQL: two nodes)', () => {
     for (const id of expiring) expect(after[id]).toEqual({ status: 'expired', version: 3, events: ['expire'] });
     for (const id of lapsing) expect(after[id]).toEqual({ status: 'lapsed', version: 3, events: ['lapse'] });
     expect(await Promise.all([run(), run(), run()])).toEqual([
-      { expired: 0, lapsed: 0 },
-      { expired: 0, lapsed: 0 },
-      { expired: 0, lapsed: 0 },
+      { activated: 0, expired: 0, lapsed: 0 },
+      { activated: 0, expired: 0, lapsed: 0 },
+      { activated: 0, expired: 0, lapsed: 0 },
     ]);
   });
 });

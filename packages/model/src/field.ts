@@ -34,6 +34,16 @@ export interface FieldOptions {
   list?: boolean;
   /** Offered in the list's query form. */
   filter?: boolean;
+  /**
+   * How a text filter matches: 'contains' (the default) or 'exact', for values picked from a known set
+   * (a city), which an index answers on millions of rows where a substring match must read every row.
+   */
+  filterMatch?: 'contains' | 'exact';
+  /**
+   * For references: the target statuses this field accepts when they differ from the target's pickable
+   * ones (a claim may name a policy that has since expired).
+   */
+  refStatuses?: string[];
   /** Part of the keyword box (q). */
   search?: boolean;
   sortable?: boolean;

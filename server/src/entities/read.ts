@@ -138,11 +138,11 @@ export async function summarise(db: DB, entity: Entity, ids: number[]): Promise<
 }
 
 /** Relation picker: only pickable ('normal') live rows in the actor's scope. */
-export async function pickerOptions(services: Services, entity: Entity, actor: Actor, keyword: string | undefined, ids: number[]) {
+export async function pickerOptions(services: Services, entity: Entity, actor: Actor, keyword: string | undefined, ids: number[], statuses = entity.pickableStatus) {
   const { db, dialect } = services.database;
   let query = scopedRows(db, entity, actor)
     .select([`${entity.table}.id`, `${entity.table}.code`, sql.ref(`${entity.table}.${columnName(entity.titleField)}`).as('title')])
-    .where(`${entity.table}.status`, 'in', entity.pickableStatus);
+    .where(`${entity.table}.status`, 'in', statuses);
   if (ids.length) query = query.where(`${entity.table}.id`, 'in', ids);
   else if (keyword) query = query.where(listPredicate(entity, { q: keyword, filters: {} }, services.cipher, dialect));
   const rows = await query.orderBy(`${entity.table}.id`, 'desc').limit(ids.length ? ids.length : 20).execute();

@@ -23,6 +23,8 @@ const idParams = z.strictObject({ id: z.coerce.number().int().positive().max(Num
 const batchBody = z.strictObject({ ids: z.array(z.number().int().positive().max(Number.MAX_SAFE_INTEGER)).min(1).max(500) });
 const optionsQuery = z.strictObject({
   q: z.string().trim().max(100).optional(),
+  /** The asking field, `entity.field`, when it accepts other statuses than the target's pickable ones. */
+  for: z.string().regex(/^[a-zA-Z]+\.[a-zA-Z]+$/).optional(),
   ids: z
     .string()
     .regex(/^\d+(,\d+){0,99}$/)
@@ -58,8 +60,11 @@ function registerOne(app: FastifyInstance, services: Services, entity: Entity) {
 
   app.get(`${base}/options`, { schema: { tags, summary: `Picker options for ${entity.label.en}` } }, async (request) => {
     const actor = requirePermission(request, perm('view'));
-    const { q, ids } = parseInput(optionsQuery, request.query);
-    return { items: await pickerOptions(services, entity, actor, q, ids ?? []) };
+    const { q, ids, for: asker } = parseInput(optionsQuery, request.query);
+    const [askingEntity, askingField] = asker?.split('.') ?? [];
+    const field = askingEntity ? entities.find((candidate) => candidate.name === askingEntity)?.fields[askingField!] : undefined;
+    const statuses = field && 'entity' in field && field.entity === entity.name && field.refStatuses ? field.refStatuses : entity.pickableStatus;
+    return { items: await pickerOptions(services, entity, actor, q, ids ?? [], statuses) };
   });
 
   if (entity.customFields) {

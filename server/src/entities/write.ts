@@ -31,7 +31,7 @@ function systemColumns(entity: Entity, input: Record<string, unknown>): Row {
   return columns;
 }
 
-function dataColumns(ctx: WriteContext, entity: Entity, input: Record<string, unknown>): Row {
+export function dataColumns(ctx: WriteContext, entity: Entity, input: Record<string, unknown>): Row {
   const columns: Row = systemColumns(entity, input);
   if (entity.customFields && input.custom !== undefined) columns.custom = JSON.stringify(input.custom);
   for (const [name, value] of Object.entries(input)) {
@@ -41,6 +41,9 @@ function dataColumns(ctx: WriteContext, entity: Entity, input: Record<string, un
   }
   return columns;
 }
+
+/** Statuses a reference may point at: the field's own list, else the target's pickable ones. */
+export const referableStatuses = (field: Field, target: Entity) => field.refStatuses ?? target.pickableStatus;
 
 /** References must point at live, pickable rows the actor may see. */
 async function checkReferences(ctx: WriteContext, entity: Entity, input: Record<string, unknown>, existing: Row | null) {
@@ -54,7 +57,7 @@ async function checkReferences(ctx: WriteContext, entity: Entity, input: Record<
     const found = await scopedRows(ctx.trx, target, ctx.actor)
       .select(`${target.table}.id`)
       .where(`${target.table}.id`, 'in', wanted)
-      .where(`${target.table}.status`, 'in', target.pickableStatus)
+      .where(`${target.table}.status`, 'in', referableStatuses(field, target))
       .execute();
     if (found.length !== wanted.length) problems[name] = { reason: 'reference_unavailable' };
   }
@@ -97,18 +100,18 @@ async function recordCreation(ctx: WriteContext, entity: Entity, id: number) {
     .execute();
 }
 
+/** The field named when a written row falls outside the writer's scope. */
+export const outOfScopeField = (entity: Entity) => (entity.scope?.owner?.field !== 'id' && entity.scope?.owner ? entity.scope.owner.field : (entity.scope?.org ?? 'id'));
+
 /** A row the actor just wrote must still be inside their scope (no handing records to other branches). */
 async function assertInScope(ctx: WriteContext, entity: Entity, id: number) {
   const row = await ctx.trx.selectFrom(entity.table).select('id').where('id', '=', id).where(scopePredicate(entity, ctx.actor)).executeTakeFirst();
-  if (!row) {
-    const field = entity.scope?.owner?.field !== 'id' && entity.scope?.owner ? entity.scope.owner.field : (entity.scope?.org ?? 'id');
-    throw new AppError('VALIDATION', {}, { [field]: { reason: 'out_of_scope' } });
-  }
+  if (!row) throw new AppError('VALIDATION', {}, { [outOfScopeField(entity)]: { reason: 'out_of_scope' } });
 }
 
 const auditValue = (field: Field, name: string, row: Row) => columnsToField(field, name, row);
 
-function diffForAudit(entity: Entity, before: Row | null, after: Row, input: Record<string, unknown>) {
+export function diffForAudit(entity: Entity, before: Row | null, after: Row, input: Record<string, unknown>) {
   const changes: Record<string, { before?: unknown; after?: unknown }> = {};
   for (const [name, field] of Object.entries(entity.fields)) {
     if (field.kind === 'refMany') {
@@ -145,7 +148,7 @@ export async function audit(ctx: WriteContext, module: string, recordId: number 
   });
 }
 
-function applyDefaults(ctx: WriteContext, entity: Entity, input: Record<string, unknown>) {
+export function applyDefaults(ctx: WriteContext, entity: Entity, input: Record<string, unknown>) {
   const values = { ...input };
   for (const [name, field] of Object.entries(entity.fields)) {
     if (values[name] === undefined && field.defaultValue !== undefined) values[name] = field.defaultValue;
@@ -166,6 +169,7 @@ async function withCustomValues(ctx: WriteContext, entity: Entity, values: Recor
   return { ...values, custom: mergeCustomValues(definitions, values.custom as Record<string, string | number | null> | undefined, stored, !existing) };
 }
 
+/** Creates one record. createRecords (write-batch.ts) runs the same steps for many rows: keep the two in step. */
 export async function createRecord(ctx: WriteContext, entity: Entity, input: Record<string, unknown>): Promise<number> {
   const values = await withCustomValues(ctx, entity, applyDefaults(ctx, entity, input), null);
   if (entity.workflow && values.status === undefined) values.status = entity.workflow.initial;

@@ -46,7 +46,7 @@ export function EntityFormFields({ entity, row, isMobile, customFields }: Entity
               }
               validateFirst
             >
-              <FieldInput field={field} name={name} known={row ? refsOf(row, name) : undefined} placeholder={masked ?? (field.example ? t('form.example', { example: field.example }) : undefined)} />
+              <FieldInput field={field} name={name} owner={entity.name} known={row ? refsOf(row, name) : undefined} placeholder={masked ?? (field.example ? t('form.example', { example: field.example }) : undefined)} />
             </Form.Item>
           </Col>
         );

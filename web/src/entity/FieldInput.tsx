@@ -16,13 +16,15 @@ interface FieldInputProps {
   /** Labels of the current references (edit form). */
   known?: RefValue[];
   placeholder?: string;
+  /** The entity whose form this is: references with their own accepted statuses ask the picker for them. */
+  owner?: string;
 }
 
 const refIds = (value: unknown): number | number[] | undefined =>
   typeof value === 'number' || (Array.isArray(value) && value.every((item) => typeof item === 'number')) ? (value as number | number[]) : undefined;
 
 /** The form control for one field kind. Form.Item passes value/onChange. */
-export function FieldInput({ field, name, id, value, onChange, known, placeholder }: FieldInputProps) {
+export function FieldInput({ field, name, id, value, onChange, known, placeholder, owner }: FieldInputProps) {
   const { t, i18n } = useTranslation();
   const testId = `field-${name}`;
   const change = (next: unknown) => onChange?.(next);
@@ -70,6 +72,7 @@ export function FieldInput({ field, name, id, value, onChange, known, placeholde
           onChange={change}
           known={known}
           testId={testId}
+          asker={owner && field.refStatuses ? `${owner}.${name}` : undefined}
         />
       );
     case 'permissions':

@@ -18,6 +18,8 @@ interface RefSelectProps {
   known?: RefValue[];
   placeholder?: string;
   testId?: string;
+  /** `entity.field` asking, when that field accepts other statuses than the target's pickable ones. */
+  asker?: string;
   id?: string;
 }
 
@@ -30,7 +32,7 @@ interface OptionItem {
 const asIds = (value: RefSelectValue): number[] => (Array.isArray(value) ? value : typeof value === 'number' ? [value] : []);
 
 /** Remote-search select over GET /api/<plural>/options (only pickable, in-scope records). */
-export function RefSelect({ target, isMultiple = false, value, onChange, known = [], placeholder, testId, id }: RefSelectProps) {
+export function RefSelect({ target, isMultiple = false, value, onChange, known = [], placeholder, testId, id, asker }: RefSelectProps) {
   const { t } = useTranslation();
   const entity = entityByName(target);
   const [search, setSearch] = useState('');
@@ -38,16 +40,16 @@ export function RefSelect({ target, isMultiple = false, value, onChange, known =
   const [isOpen, setIsOpen] = useState(false);
 
   const searchQuery = useQuery({
-    queryKey: ['options', target, q],
-    queryFn: ({ signal }) => (entity ? entityApi.options(entity, { q }, signal) : Promise.resolve([])),
+    queryKey: ['options', target, q, asker],
+    queryFn: ({ signal }) => (entity ? entityApi.options(entity, { q, asker }, signal) : Promise.resolve([])),
     enabled: !!entity && isOpen,
   });
 
   const knownIds = new Set(known.map((ref) => ref.id));
   const missingIds = asIds(value).filter((refId) => !knownIds.has(refId));
   const idsQuery = useQuery({
-    queryKey: ['options', target, 'ids', missingIds.join(',')],
-    queryFn: ({ signal }) => (entity ? entityApi.options(entity, { ids: missingIds }, signal) : Promise.resolve([])),
+    queryKey: ['options', target, 'ids', missingIds.join(','), asker],
+    queryFn: ({ signal }) => (entity ? entityApi.options(entity, { ids: missingIds, asker }, signal) : Promise.resolve([])),
     enabled: !!entity && missingIds.length > 0,
     staleTime: 60_000,
   });

@@ -84,8 +84,9 @@ export const entityApi = {
     (await api.get(dependentsSchema, `${base(entity)}/${id}/dependents`)).items,
   reveal: async (entity: Entity, id: number, fields: string[], reason: string): Promise<Record<string, unknown>> =>
     (await api.post(revealSchema, `${base(entity)}/${id}/reveal`, { fields, reason })).values,
-  options: async (entity: Entity, params: { q?: string; ids?: number[] }, signal?: AbortSignal): Promise<RefOption[]> => {
+  options: async (entity: Entity, params: { q?: string; ids?: number[]; asker?: string }, signal?: AbortSignal): Promise<RefOption[]> => {
     const search = new URLSearchParams();
+    if (params.asker) search.set('for', params.asker);
     if (params.q) search.set('q', params.q);
     if (params.ids && params.ids.length > 0) search.set('ids', params.ids.join(','));
     return (await api.get(optionsSchema, `${base(entity)}/options?${search.toString()}`, signal)).items;

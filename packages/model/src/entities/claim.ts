@@ -17,7 +17,7 @@ export const claim = defineEntity({
   scope: { org: 'orgId', owner: { field: 'salespersonId', actorKey: 'salespersonId' } },
   fields: {
     claimNo: f.text({ zh: '理赔单号', en: 'Claim no.' }, { required: true, unique: true, max: 40, list: true, filter: true, search: true }),
-    policyId: f.ref({ zh: '保单', en: 'Policy' }, 'policy', { required: true, list: true, filter: true }),
+    policyId: f.ref({ zh: '保单', en: 'Policy' }, 'policy', { required: true, list: true, filter: true, refStatuses: ['inForce', 'expired', 'lapsed', 'surrendered'] }),
     insuredId: f.ref({ zh: '被保险人', en: 'Insured' }, 'customer', { list: true, filter: true }),
     reporter: f.text({ zh: '报案人', en: 'Reporter' }, { max: 50, list: true }),
     reporterPhone: f.phone({ zh: '报案人电话', en: 'Reporter phone' }, { pii: true }),

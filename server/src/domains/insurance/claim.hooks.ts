@@ -42,6 +42,11 @@ function overrideOrRefuse(ctx: WriteContext, field: string, reason: string, para
 export function registerClaimHooks(): void {
   registerHooks('claim', {
     async beforeWrite(ctx, _entity, input, existing) {
+      if (!existing && input.insuredId == null && input.policyId != null) {
+        // The insured person of a claim is, unless said otherwise, the policy's.
+        const policy = await ctx.trx.selectFrom('policies').select('insured_id').where('id', '=', input.policyId as number).executeTakeFirst();
+        if (policy?.insured_id != null) input.insuredId = Number(policy.insured_id);
+      }
       const policyId = (input.policyId ?? existing?.policy_id) as number | undefined;
       const incidentAt = (input.incidentAt ?? existing?.incident_at) as string | undefined;
       if (!policyId || !incidentAt || (existing && input.policyId === undefined && input.incidentAt === undefined)) return;

@@ -169,7 +169,7 @@ export function TransitionDialog({ entity, row, transition, onClose, onDone, onS
               extra={field.help ? labelOf(field.help, i18n.language) : undefined}
               validateFirst
             >
-              <FieldInput field={field} name={name} known={refsOf(row, name)} />
+              <FieldInput field={field} name={name} owner={entity.name} known={refsOf(row, name)} />
             </Form.Item>
           );
         })}
