@@ -20,9 +20,17 @@ export interface ScalePlan {
 export type ScaleCounts = Record<'organisations' | 'salespeople' | 'products' | 'customers' | 'policies' | 'claims' | 'signings' | 'opportunities' | 'interactions', number>;
 
 export interface ScaleChunk {
+  /** Position in the whole run (0 = organisations, products and salespeople): chunks are written in this order. */
+  sequence: number;
   batches: RowBatch[];
   /** Customers generated so far (0 during the setup rows). */
   customersDone: number;
+}
+
+/** This generator's share of the chunks when several run side by side (each one maps every `count`-th chunk). */
+export interface Shard {
+  index: number;
+  count: number;
 }
 
 const productCatalogue: { type: string; names: string[]; premium: [number, number]; sum: [number, number]; age: [number, number] }[] = [
@@ -44,6 +52,8 @@ class TableSink {
   private rows: unknown[][] = [];
   private nextId: number;
   written = 0;
+  /** Off while generating another shard's chunk: ids and random draws advance, no row is built. */
+  active = true;
 
   constructor(
     private readonly mapper: RowMapper,
@@ -62,7 +72,7 @@ class TableSink {
 
   add(values: Record<string, unknown>, system: SystemValues): number {
     const id = this.nextId++;
-    this.rows.push(this.mapper.row(id, values, system));
+    if (this.active) this.rows.push(this.mapper.row(id, values, system));
     this.written++;
     return id;
   }
@@ -77,12 +87,26 @@ class TableSink {
 /**
  * Benchmark-scale rows (deterministic for a seed): organisations, products and salespeople, then N customers
  * with ~1.5 N policies, ~0.3 N claims and signings, opportunities and interactions. Pure: no database access,
- * so it can run in a worker thread while the caller writes the chunks it yields.
+ * so it can run in worker threads while the caller writes the chunks they yield. Every shard draws the
+ * whole random sequence (cheap) but builds and encrypts the rows of its own chunks only (the costly part).
  */
-export function* generateScaleRows(plan: ScalePlan, cipher: FieldCipher, dialect: Dialect, chunkCustomers = 2000): Generator<ScaleChunk, { counts: ScaleCounts; lastIds: Record<ScaleEntity, number> }> {
+export function* generateScaleRows(
+  plan: ScalePlan,
+  cipher: FieldCipher,
+  dialect: Dialect,
+  shard: Shard = { index: 0, count: 1 },
+  chunkCustomers = 2000,
+): Generator<ScaleChunk, { counts: ScaleCounts; lastIds: Record<ScaleEntity, number> }> {
   const { seed, customers, now, headId } = plan;
   const sinks = Object.fromEntries(scaleEntities.map((name) => [name, new TableSink(new RowMapper(getEntity(name), cipher, dialect), plan.firstIds[name])])) as Record<ScaleEntity, TableSink>;
-  const chunk = (customersDone: number): ScaleChunk => ({ batches: scaleEntities.map((name) => sinks[name].take()).filter((batch) => batch.rows.length), customersDone });
+  let sequence = 0;
+  const owns = (position: number) => position % shard.count === shard.index;
+  const chunk = (customersDone: number): ScaleChunk => ({ sequence, batches: scaleEntities.map((name) => sinks[name].take()).filter((batch) => batch.rows.length), customersDone });
+  const startChunk = (position: number) => {
+    sequence = position;
+    for (const sink of Object.values(sinks)) sink.active = owns(position);
+  };
+  startChunk(0);
   const random = prng(seed);
   const createdAt = new Date(now).toISOString();
 
@@ -115,7 +139,8 @@ export function* generateScaleRows(plan: ScalePlan, cipher: FieldCipher, dialect
     );
     salespeople.push({ id, orgId });
   }
-  yield chunk(0);
+  if (owns(0)) yield chunk(0);
+  startChunk(1);
 
   const stages = ['lead', 'contacted', 'needsAnalysis', 'proposal', 'negotiation', 'won', 'lost'];
   for (let n = 0; n < customers; n++) {
@@ -180,7 +205,10 @@ export function* generateScaleRows(plan: ScalePlan, cipher: FieldCipher, dialect
         { createdAt },
       );
     }
-    if ((n + 1) % chunkCustomers === 0 || n + 1 === customers) yield chunk(n + 1);
+    if ((n + 1) % chunkCustomers === 0 || n + 1 === customers) {
+      if (owns(sequence)) yield chunk(n + 1);
+      startChunk(sequence + 1);
+    }
   }
   return {
     counts: {

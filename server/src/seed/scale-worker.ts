@@ -1,14 +1,15 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Dialect } from '../db/database.ts';
 import { FieldCipher, loadMasterKey } from '../platform/crypto.ts';
-import { generateScaleRows, type ScalePlan } from './scale-rows.ts';
+import { generateScaleRows, type ScalePlan, type Shard } from './scale-rows.ts';
 
 /**
- * Worker thread of the scale seed: generates and maps rows (the encryption is the costly part) and posts
- * them in chunks while the main thread writes the previous ones. At most `window` chunks are in flight.
+ * Worker thread of the scale seed: generates and maps the rows of its shard's chunks (the encryption is the
+ * costly part) and posts them while the main thread writes earlier ones. At most `window` chunks are in flight.
  */
 interface Input {
   plan: ScalePlan;
+  shard: Shard;
   dialect: Dialect;
   encryptionKey: string | undefined;
   dataDir: string;
@@ -26,7 +27,7 @@ port.on('message', () => {
 });
 
 const cipher = new FieldCipher(loadMasterKey(input.encryptionKey, input.dataDir).key);
-const rows = generateScaleRows(input.plan, cipher, input.dialect);
+const rows = generateScaleRows(input.plan, cipher, input.dialect, input.shard);
 for (;;) {
   const next = rows.next();
   if (next.done) {
