@@ -3,13 +3,14 @@ import type { Entity } from '@insure/model/entity';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { csvBom, csvLine } from '../platform/csv.ts';
-import { AppError } from '../platform/errors.ts';
+import { AppError, type FieldReasons } from '../platform/errors.ts';
 import { inTransaction, parseInput, requireActor, requirePermission } from '../platform/http.ts';
 import { reasonMessage } from '../platform/i18n.ts';
 import type { Services } from './context.ts';
 import { importTemplate, type ImportProblem, parseImport } from './import.ts';
 import { customFieldsFor } from './custom-fields.ts';
 import { audit, createRecord } from './write.ts';
+import { canCreateInBatch, createRecords } from './write-batch.ts';
 
 export const xlsxMime = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const reportTtlMs = 60 * 60 * 1000;
@@ -52,12 +53,24 @@ export function registerImportRoutes(app: FastifyInstance, services: Services, e
     const rowProblems: ImportProblem[] = [];
     try {
       await inTransaction(request, services, async (ctx) => {
-        for (const { row, input } of inputs) {
-          try {
-            await createRecord(ctx, entity, input);
-          } catch (error) {
-            if (!(error instanceof AppError) || !error.fields) throw error;
-            for (const [name, { reason }] of Object.entries(error.fields)) rowProblems.push({ row, column: entity.fields[name]?.label.zh ?? name.replace(/^custom\./, ''), reason });
+        const report = (row: number, fields: FieldReasons) => {
+          for (const [name, { reason }] of Object.entries(fields)) rowProblems.push({ row, column: entity.fields[name]?.label.zh ?? name.replace(/^custom\./, ''), reason });
+        };
+        if (canCreateInBatch(entity)) {
+          // Set-wise creates, a few thousand rows at a time (bounded memory; later batches see earlier ones).
+          for (let start = 0; start < inputs.length; start += 5000) {
+            const batch = inputs.slice(start, start + 5000);
+            const { problems } = await createRecords(ctx, entity, batch.map(({ input }) => input));
+            for (const [index, fields] of [...problems].sort(([a], [b]) => a - b)) report(batch[index]!.row, fields);
+          }
+        } else {
+          for (const { row, input } of inputs) {
+            try {
+              await createRecord(ctx, entity, input);
+            } catch (error) {
+              if (!(error instanceof AppError) || !error.fields) throw error;
+              report(row, error.fields);
+            }
           }
         }
         if (rowProblems.length) throw new AppError('IMPORT_INVALID');

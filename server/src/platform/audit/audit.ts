@@ -59,6 +59,34 @@ export async function writeAudit(trx: DB, dialect: Dialect, entry: AuditEntry): 
     .execute();
 }
 
+/** Appends several operation-log rows chained in the given order (imports: one insert per few hundred rows). */
+export async function writeAudits(trx: DB, dialect: Dialect, entries: AuditEntry[]): Promise<void> {
+  if (!entries.length) return;
+  if (dialect === 'postgres') await sql`select pg_advisory_xact_lock(740117)`.execute(trx);
+  const last = await trx.selectFrom('audit_logs').select('hash').orderBy('id', 'desc').limit(1).executeTakeFirst();
+  let prevHash = (last?.hash as string | undefined) ?? genesisHash;
+  const rows = entries.map((entry) => {
+    const hash = auditRowHash(prevHash, entry);
+    const row = {
+      at: entry.at,
+      actor_id: entry.actorId,
+      actor_name: entry.actorName,
+      ip: entry.ip,
+      request_id: entry.requestId,
+      module: entry.module,
+      record_id: entry.recordId,
+      action: entry.action,
+      changes: entry.changes ? JSON.stringify(entry.changes) : null,
+      prev_hash: prevHash,
+      hash,
+    };
+    prevHash = hash;
+    return row;
+  });
+  // A multi-row insert assigns ids in the listed order, so ids follow the chain.
+  for (let start = 0; start < rows.length; start += 500) await trx.insertInto('audit_logs').values(rows.slice(start, start + 500)).execute();
+}
+
 /** Walks the chain; returns the id of the first row whose hash or link does not match, or null. */
 export async function verifyAuditChain(db: DB): Promise<{ checked: number; firstBadId: number | null }> {
   let prevHash = genesisHash;
