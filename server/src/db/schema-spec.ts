@@ -20,6 +20,11 @@ export interface IndexSpec {
   unique?: boolean;
   /** Partial index predicate, e.g. live rows only. */
   where?: string;
+  /**
+   * The first column also serves `LIKE 'prefix%'` (keyword search): SQLite orders it NOCASE like its LIKE,
+   * PostgreSQL uses text_pattern_ops, whatever the database collation.
+   */
+  pattern?: boolean;
 }
 
 export interface TableSpec {
@@ -87,8 +92,12 @@ export function createTableDdl(table: TableSpec, dialect: Dialect, withReference
   return `create table if not exists ${q(table.name)} (\n  ${parts.join(',\n  ')}\n)`;
 }
 
-export function createIndexDdl(tableName: string, index: IndexSpec): string {
-  const columns = index.columns.map((column) => (column.endsWith(' desc') ? `${q(column.slice(0, -5))} desc` : q(column)));
+export function createIndexDdl(tableName: string, index: IndexSpec, dialect: Dialect): string {
+  const patternOf = dialect === 'postgres' ? ' text_pattern_ops' : ' collate nocase';
+  const columns = index.columns.map((column, position) => {
+    const name = column.endsWith(' desc') ? column.slice(0, -5) : column;
+    return `${q(name)}${index.pattern && position === 0 ? patternOf : ''}${column.endsWith(' desc') ? ' desc' : ''}`;
+  });
   const where = index.where ? ` where ${index.where}` : '';
   return `create ${index.unique ? 'unique ' : ''}index if not exists ${q(index.name)} on ${q(tableName)} (${columns.join(', ')})${where}`;
 }
@@ -102,7 +111,7 @@ export async function applySchemaChange(db: DB, dialect: Dialect, change: Schema
   const foreignKeys: string[] = [];
   for (const table of change.createTables ?? []) {
     statements.push(createTableDdl(table, dialect, !deferReferences));
-    for (const index of table.indexes) statements.push(createIndexDdl(table.name, index));
+    for (const index of table.indexes) statements.push(createIndexDdl(table.name, index, dialect));
     if (!deferReferences) continue;
     for (const column of table.columns.filter((candidate) => candidate.references)) {
       foreignKeys.push(
@@ -115,7 +124,7 @@ export async function applySchemaChange(db: DB, dialect: Dialect, change: Schema
   for (const { table, column } of change.addColumns ?? []) {
     statements.push(`alter table ${q(table)} add column ${columnDdl(column, dialect)}`);
   }
-  for (const { table, index } of change.createIndexes ?? []) statements.push(createIndexDdl(table, index));
+  for (const { table, index } of change.createIndexes ?? []) statements.push(createIndexDdl(table, index, dialect));
   statements.push(...(change.statements?.[dialect] ?? []));
   for (const statement of statements) await sql.raw(statement).execute(db);
 }

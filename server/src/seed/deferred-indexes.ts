@@ -38,7 +38,7 @@ export async function createSecondaryIndexes(database: Database, tables: string[
     for (const table of tables) {
       for (const index of migratedIndexes(table)) {
         try {
-          await sql.raw(createIndexDdl(table, index)).execute(connection);
+          await sql.raw(createIndexDdl(table, index, database.dialect)).execute(connection);
         } catch (error) {
           failures.push(`${index.name}: ${error instanceof Error ? error.message : String(error)}`);
         }
