@@ -59,6 +59,8 @@ export function listPredicate(
         conditions.push(eb(ref(column), 'in', value as (string | number)[]));
       } else if (field.kind === 'bool') {
         conditions.push(eb(ref(column), '=', dialect === 'postgres' ? value : value ? 1 : 0));
+      } else if (field.filterMatch === 'exact') {
+        conditions.push(eb(ref(column), '=', String(value)));
       } else {
         conditions.push(like(ref(column), `%${escapeLike(String(value))}%`));
       }
@@ -69,7 +71,7 @@ export function listPredicate(
   };
 }
 
-/** Keyword box: prefix match on code and text search fields (index-friendly), exact match on phone / ID number. */
+/** Keyword box over live rows: prefix match on code and text search fields (pattern indexes), exact match on phone / ID number. */
 function keywordPredicate(entity: Entity, keyword: string, cipher: FieldCipher, eb: ExpressionBuilder<Tables, string>) {
   const table = entity.table;
   const prefix = `${escapeLike(keyword)}%`;
@@ -78,7 +80,9 @@ function keywordPredicate(entity: Entity, keyword: string, cipher: FieldCipher, 
     if (!field.search) continue;
     const column = columnName(name);
     if (field.pii && blindIndexedKinds.has(field.kind)) {
-      alternatives.push(eb(sql.ref(`${table}.${column}_bidx`), '=', cipher.blindIndex(keyword)));
+      const match = eb(sql.ref(`${table}.${column}_bidx`), '=', cipher.blindIndex(keyword));
+      // A unique field's index covers live rows only; saying so inside the branch lets SQLite use it within the OR.
+      alternatives.push(field.unique ? eb.and([match, eb(sql.ref(`${table}.deleted_at`), 'is', null)]) : match);
     } else if (!field.pii) {
       alternatives.push(like(sql.ref(`${table}.${column}`), prefix));
     }

@@ -38,7 +38,7 @@ export const customer = defineEntity({
     idNumber: f.idCard({ zh: '身份证号', en: 'ID number' }, { pii: true, unique: true, list: true, search: true }),
     phone: f.phone({ zh: '手机号码', en: 'Mobile' }, { pii: true, list: true, search: true }),
     province: f.enum({ zh: '省份', en: 'Province' }, provinces, { list: true, filter: true }),
-    city: f.text({ zh: '城市', en: 'City' }, { max: 50, list: true, filter: true }),
+    city: f.text({ zh: '城市', en: 'City' }, { max: 50, list: true, filter: true, filterMatch: 'exact' }),
     homeAddress: f.text({ zh: '家庭住址', en: 'Home address' }, { pii: true, max: 200, wide: true }),
     postcode: f.text({ zh: '邮编', en: 'Postcode' }, { max: 6 }),
     occupation: f.text({ zh: '职业', en: 'Occupation' }, { max: 50, filter: true }),
