@@ -1,4 +1,5 @@
 import type { DB } from '../../db/database.ts';
+import { reusableQuery } from '../../db/reusable-query.ts';
 
 export type DataScope = 'own' | 'org' | 'all';
 
@@ -21,9 +22,9 @@ export interface Actor {
 
 const scopeRank: Record<DataScope, number> = { own: 0, org: 1, all: 2 };
 
-/** Loads an enabled, live account with its roles; null when it cannot act any more. */
-export async function loadActor(db: DB, accountId: number, via: Actor['via']): Promise<Actor | null> {
-  const account = await db
+// Every request loads its caller: these two queries are compiled once (see reusableQuery).
+const accountQuery = reusableQuery((db: DB, accountId: number) =>
+  db
     .selectFrom('accounts')
     .innerJoin('organisations', 'organisations.id', 'accounts.org_id')
     .leftJoin('account_settings', 'account_settings.account_id', 'accounts.id')
@@ -41,21 +42,39 @@ export async function loadActor(db: DB, accountId: number, via: Actor['via']): P
       'account_credentials.mfa_enabled',
     ])
     .where('accounts.id', '=', accountId)
-    .where('accounts.deleted_at', 'is', null)
-    .executeTakeFirst();
-  if (!account || account.status !== 'enabled') return null;
-  const roles = await db
+    .where('accounts.deleted_at', 'is', null),
+);
+const rolesQuery = reusableQuery((db: DB, accountId: number) =>
+  db
     .selectFrom('accounts__role_ids')
     .innerJoin('roles', 'roles.id', 'accounts__role_ids.target_id')
     .select(['roles.id', 'roles.name', 'roles.builtin_key', 'roles.data_scope', 'roles.permissions', 'roles.status'])
     .where('accounts__role_ids.owner_id', '=', accountId)
-    .where('roles.deleted_at', 'is', null)
-    .execute();
-  const permissions = new Set<string>();
+    .where('roles.deleted_at', 'is', null),
+);
+
+const permissionSets = new Map<string, ReadonlySet<string>>();
+/** The union of the roles' permissions; shared between actors with the same roles (read-only). */
+function permissionsOf(roles: { permissions: unknown }[]): ReadonlySet<string> {
+  const key = roles.map((role) => String(role.permissions ?? '[]')).join('\n');
+  let permissions = permissionSets.get(key);
+  if (!permissions) {
+    permissions = new Set(roles.flatMap((role) => JSON.parse(String(role.permissions ?? '[]')) as string[]));
+    if (permissionSets.size >= 1000) permissionSets.clear();
+    permissionSets.set(key, permissions);
+  }
+  return permissions;
+}
+
+/** Loads an enabled, live account with its roles; null when it cannot act any more. */
+export async function loadActor(db: DB, accountId: number, via: Actor['via']): Promise<Actor | null> {
+  const [account] = await accountQuery(db, accountId);
+  if (!account || account.status !== 'enabled') return null;
+  const roles = await rolesQuery(db, accountId);
   let dataScope: DataScope = 'own';
   const liveRoles = roles.filter((role) => role.status === 'normal');
+  const permissions = permissionsOf(liveRoles);
   for (const role of liveRoles) {
-    for (const permission of JSON.parse(String(role.permissions ?? '[]')) as string[]) permissions.add(permission);
     const scope = role.data_scope as DataScope;
     if (scopeRank[scope] > scopeRank[dataScope]) dataScope = scope;
   }

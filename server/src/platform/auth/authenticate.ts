@@ -1,4 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { DB } from '../../db/database.ts';
+import { reusableQuery } from '../../db/reusable-query.ts';
 import type { Services } from '../../entities/context.ts';
 import { loadActor } from '../access/actor.ts';
 import { AppError } from '../errors.ts';
@@ -32,9 +34,11 @@ async function failClosed<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
+const tokenQuery = reusableQuery((db: DB, tokenHash: string) => db.selectFrom('api_tokens').selectAll().where('token_hash', '=', tokenHash));
+
 async function fromBearer(request: FastifyRequest, services: Services, token: string) {
   const { db } = services.database;
-  const row = await db.selectFrom('api_tokens').selectAll().where('token_hash', '=', hashApiToken(token)).executeTakeFirst();
+  const [row] = await tokenQuery(db, hashApiToken(token));
   const now = services.clock.now();
   if (!row || row.revoked_at || new Date(String(row.expires_at)) <= now) throw new AppError('UNAUTHENTICATED');
   const actor = await loadActor(db, Number(row.account_id), 'token');
