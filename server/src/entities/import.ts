@@ -1,4 +1,5 @@
 import { Readable } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
 import { createSchema } from '@insure/model/derive/zod';
 import type { Entity } from '@insure/model/entity';
 import { blindIndexedKinds, columnName, isEnumField, isRefField, type Field } from '@insure/model/field';
@@ -134,6 +135,37 @@ async function referenceMaps(services: Services, entity: Entity, actor: Actor): 
   return maps;
 }
 
+/** Whole UTF-8 characters only, however the bytes were cut into chunks. */
+async function* wholeCharacters(chunks: AsyncIterable<Buffer | string>): AsyncGenerator<string> {
+  const decoder = new StringDecoder('utf8');
+  for await (const chunk of chunks) {
+    const text = typeof chunk === 'string' ? chunk : decoder.write(chunk);
+    if (text) yield text;
+  }
+  const rest = decoder.end();
+  if (rest) yield rest;
+}
+
+interface ReaderInternals {
+  _parseWorksheet(iterator: AsyncIterable<Buffer | string>, sheetNo: string): unknown;
+  _parseSharedStrings(entry: NodeJS.ReadableStream): unknown;
+}
+
+/**
+ * ExcelJS's streaming reader (4.4) decodes each decompressed chunk of a sheet or of the shared strings on
+ * its own, so a Chinese character cut between two chunks came out as two replacement characters: in a
+ * large file some cells were refused as invalid or, worse, free text was imported garbled. Its sheet and
+ * shared-string parsers accept text chunks, so they are handed whole characters instead.
+ */
+function utf8SafeReader(reader: ExcelJS.stream.xlsx.WorkbookReader): ExcelJS.stream.xlsx.WorkbookReader {
+  const internals = reader as unknown as ReaderInternals;
+  const parseWorksheet = internals._parseWorksheet.bind(reader);
+  const parseSharedStrings = internals._parseSharedStrings.bind(reader);
+  internals._parseWorksheet = (iterator, sheetNo) => parseWorksheet(wholeCharacters(iterator), sheetNo);
+  internals._parseSharedStrings = (entry) => parseSharedStrings(Readable.from(wholeCharacters(entry as AsyncIterable<Buffer>)));
+  return reader;
+}
+
 /**
  * Reads and validates every row of an uploaded xlsx (streamed) without writing anything: the result is
  * either the validated inputs or the full list of problems (row, column, reason).
@@ -149,7 +181,7 @@ export async function parseImport(services: Services, entity: Entity, actor: Act
   const problems: ImportProblem[] = [];
   const inputs: { row: number; input: Record<string, unknown> }[] = [];
   let columns: ([string, Field] | undefined)[] = [];
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from(file), { worksheets: 'emit', sharedStrings: 'cache', styles: 'ignore', hyperlinks: 'ignore' });
+  const reader = utf8SafeReader(new ExcelJS.stream.xlsx.WorkbookReader(Readable.from(file), { worksheets: 'emit', sharedStrings: 'cache', styles: 'ignore', hyperlinks: 'ignore' }));
   let sheetSeen = false;
   for await (const worksheet of reader) {
     if (sheetSeen) break;
