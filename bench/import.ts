@@ -106,6 +106,10 @@ export async function importBench(options: BenchOptions & { inPlace?: boolean })
     line('workbook', `${options.rows.toLocaleString('en')} rows, ${(body.length / 2 ** 20).toFixed(1)} MB (written in ${seconds(performance.now() - generated)})`);
     const dry = await post(server, '/api/customers/import?dryRun=true', body);
     line('dry run (read + validate)', `${seconds(dry.elapsed)} → ${dry.status} ${dry.text.slice(0, 120)}`);
+    if (dry.status !== 200) {
+      const problems = (JSON.parse(dry.text) as { params?: { total?: number; problems?: unknown[] } }).params;
+      line('  problems', `${problems?.total ?? '?'}: ${JSON.stringify(problems?.problems?.slice(0, 5))}`);
+    }
     const real = await post(server, '/api/customers/import', body);
     line('import', `${seconds(real.elapsed)} → ${real.status} ${real.text.slice(0, 120)}`);
     line('import rows / s', Math.round(options.rows / (real.elapsed / 1000)).toLocaleString('en'));
