@@ -74,6 +74,26 @@ function withStatementCache(sqlite: SQLite.Database, capacity = 500): SqliteData
   };
 }
 
+const bulkWriters = new WeakMap<SQLite.Database, { active: number; normal: unknown }>();
+
+/**
+ * Runs a bulk write (an import) with a larger SQLite page cache: inserting tens of thousands of rows into
+ * tables with a dozen indexes otherwise re-reads and re-spills index pages all the time. The memory is
+ * given back when the last bulk write ends; PostgreSQL manages its own buffers.
+ */
+export async function withBulkWriteCache<T>(database: Database, work: () => Promise<T>, megabytes = 512): Promise<T> {
+  const { sqlite } = database;
+  if (!sqlite) return work();
+  const state = bulkWriters.get(sqlite) ?? { active: 0, normal: sqlite.pragma('cache_size', { simple: true }) };
+  bulkWriters.set(sqlite, state);
+  if (state.active++ === 0) sqlite.pragma(`cache_size = -${megabytes * 1024}`);
+  try {
+    return await work();
+  } finally {
+    if (--state.active === 0) sqlite.pragma(`cache_size = ${Number(state.normal)}`);
+  }
+}
+
 export function openPostgres(url: string, max = 10): Database {
   const pool = new pg.Pool({ connectionString: url, max });
   const db: DB = new Kysely<Tables>({ dialect: new PostgresDialect({ pool }) });

@@ -6,6 +6,7 @@ import { csvBom, csvLine } from '../platform/csv.ts';
 import { AppError, type FieldReasons } from '../platform/errors.ts';
 import { inTransaction, parseInput, requireActor, requirePermission } from '../platform/http.ts';
 import { reasonMessage } from '../platform/i18n.ts';
+import { withBulkWriteCache } from '../db/database.ts';
 import type { Services } from './context.ts';
 import { importTemplate, type ImportProblem, parseImport } from './import.ts';
 import { customFieldsFor } from './custom-fields.ts';
@@ -52,7 +53,7 @@ export function registerImportRoutes(app: FastifyInstance, services: Services, e
     if (dryRun === 'true') return { valid: inputs.length, imported: 0 };
     const rowProblems: ImportProblem[] = [];
     try {
-      await inTransaction(request, services, async (ctx) => {
+      await withBulkWriteCache(services.database, () => inTransaction(request, services, async (ctx) => {
         const report = (row: number, fields: FieldReasons) => {
           for (const [name, { reason }] of Object.entries(fields)) rowProblems.push({ row, column: entity.fields[name]?.label.zh ?? name.replace(/^custom\./, ''), reason });
         };
@@ -75,7 +76,7 @@ export function registerImportRoutes(app: FastifyInstance, services: Services, e
         }
         if (rowProblems.length) throw new AppError('IMPORT_INVALID');
         await audit(ctx, entity.name, null, 'import', { rows: inputs.length });
-      });
+      }));
     } catch (error) {
       if (rowProblems.length) await failWithReport(services, rowProblems, actor.locale);
       throw error;

@@ -10,7 +10,7 @@ import { AppError, type FieldReasons } from '../platform/errors.ts';
 import type { WriteContext } from './context.ts';
 import { customFieldsFor, mergeCustomValues } from './custom-fields.ts';
 import { hooksFor } from './hooks.ts';
-import { scopedRows } from './read.ts';
+import { recordColumns, scopedRows } from './read.ts';
 import { applyDefaults, dataColumns, diffForAudit, outOfScopeField, referableStatuses } from './write.ts';
 
 const inChunks = <T>(items: T[], size: number): T[][] => Array.from({ length: Math.ceil(items.length / size) }, (_, index) => items.slice(index * size, (index + 1) * size));
@@ -139,7 +139,7 @@ export async function createRecords(ctx: WriteContext, entity: Entity, inputs: R
   const after = new Map<number, Row>();
   for (const chunk of inChunks(written, 500)) {
     for (const row of await ctx.trx.selectFrom(entity.table).select('id').where('id', 'in', chunk).where(scopePredicate(entity, ctx.actor)).execute()) inScope.add(Number(row.id));
-    for (const row of await ctx.trx.selectFrom(entity.table).selectAll().where('id', 'in', chunk).execute()) after.set(Number(row.id), row);
+    for (const row of await ctx.trx.selectFrom(entity.table).select(recordColumns(entity)).where(`${entity.table}.id`, 'in', chunk).execute()) after.set(Number(row.id), row);
   }
   const audited = ready.filter(({ index }) => {
     if (inScope.has(ids[index]!)) return true;
