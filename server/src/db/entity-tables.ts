@@ -47,6 +47,41 @@ const tableOf = (entityName: string) => tableOfEntity(entityName);
 
 export const joinTableName = (entity: Entity, fieldName: string) => `${entity.table}__${columnName(fieldName)}`;
 
+const equalityKinds = new Set<Field['kind']>(['enum', 'ref', 'bool']);
+const orderedKinds = new Set<Field['kind']>(['money', 'int', 'decimal', 'date', 'datetime']);
+
+/**
+ * Indexes of one field, chosen for the queries the engine runs on large tables:
+ * - unique values: a unique index over live rows; blind indexes: exact lookup of encrypted phone / ID numbers;
+ * - keyword-searched text: a pattern index, so `LIKE 'prefix%'` reads only the matching range;
+ * - equality filters (enum, reference, bool, exact-match text): (value, deleted_at, status, list order), so a
+ *   filtered page is read in list order straight from the index and its total is counted from the index
+ *   alone; references get it even when not filterable (dependents, related lists);
+ * - range filters and sorts (dates, amounts, sortable text): a plain index.
+ * Substring ('contains') text filters get none: a b-tree cannot answer them.
+ */
+function fieldIndexes(entity: Entity, name: string, field: Field): IndexSpec[] {
+  const table = entity.table;
+  const column = columnName(name);
+  if (field.pii) {
+    if (!blindIndexedKinds.has(field.kind)) return [];
+    const blind = `${column}_bidx`;
+    return [field.unique ? { name: `${table}_${blind}_uq`, columns: [blind], unique: true, where: live } : { name: `${table}_${blind}_idx`, columns: [blind] }];
+  }
+  const textual = !equalityKinds.has(field.kind) && !orderedKinds.has(field.kind) && field.kind !== 'permissions';
+  const indexes: IndexSpec[] = [];
+  if (field.unique) indexes.push({ name: `${table}_${column}_uq`, columns: [column], unique: true, where: live });
+  if (field.search && textual) indexes.push({ name: `${table}_${column}_search`, columns: [column], pattern: true });
+  const listOrder = entity.hasSortIndex ? ['sort_index desc', 'id desc'] : ['id desc'];
+  const equalityFilter = field.filter && (equalityKinds.has(field.kind) || (textual && field.filterMatch === 'exact'));
+  if (field.kind === 'ref' || (equalityFilter && !field.unique)) {
+    indexes.push({ name: `${table}_${column}_list`, columns: [column, 'deleted_at', 'status', ...listOrder] });
+  } else if (!field.unique && (field.sortable || (field.filter && orderedKinds.has(field.kind)))) {
+    indexes.push({ name: `${table}_${column}_idx`, columns: [column] });
+  }
+  return indexes;
+}
+
 export function entityTables(entity: Entity): TableSpec[] {
   const columns: ColumnSpec[] = [
     { name: 'id', type: 'id' },
@@ -63,7 +98,8 @@ export function entityTables(entity: Entity): TableSpec[] {
     { name: 'deleted_at', type: 'timestamp' },
   );
   if (entity.customFields) columns.push({ name: 'custom', type: 'json' });
-  const indexes: IndexSpec[] = [{ name: `${entity.table}_code_uq`, columns: ['code'], unique: true }];
+  // Codes are generated (prefix + sequence): the unique index also serves the keyword box's prefix match.
+  const indexes: IndexSpec[] = [{ name: `${entity.table}_code_uq`, columns: ['code'], unique: true, pattern: true }];
   indexes.push(
     entity.hasSortIndex
       ? { name: `${entity.table}_live_order`, columns: ['sort_index desc', 'id desc'], where: live }
@@ -72,7 +108,6 @@ export function entityTables(entity: Entity): TableSpec[] {
   const joinTables: TableSpec[] = [];
   for (const [name, field] of Object.entries(entity.fields)) {
     columns.push(...fieldColumns(name, field));
-    const column = columnName(name);
     if (field.kind === 'refMany' && 'entity' in field) {
       const joinName = joinTableName(entity, name);
       joinTables.push({
@@ -86,12 +121,7 @@ export function entityTables(entity: Entity): TableSpec[] {
       });
       continue;
     }
-    const indexed = field.pii ? (blindIndexedKinds.has(field.kind) ? `${column}_bidx` : null) : column;
-    if (!indexed) continue;
-    if (field.unique) indexes.push({ name: `${entity.table}_${indexed}_uq`, columns: [indexed], unique: true, where: live });
-    else if (field.kind === 'ref' || field.filter || field.search || field.sortable || blindIndexedKinds.has(field.kind)) {
-      indexes.push({ name: `${entity.table}_${indexed}_idx`, columns: [indexed] });
-    }
+    indexes.push(...fieldIndexes(entity, name, field));
   }
   return [{ name: entity.table, columns, indexes }, ...joinTables];
 }

@@ -100,7 +100,8 @@ export const change: SchemaChange = {
           "columns": [
             "code"
           ],
-          "unique": true
+          "unique": true,
+          "pattern": true
         },
         {
           "name": "organisations_live_order",
@@ -109,6 +110,13 @@ export const change: SchemaChange = {
             "id desc"
           ],
           "where": "deleted_at is null"
+        },
+        {
+          "name": "organisations_name_search",
+          "columns": [
+            "name"
+          ],
+          "pattern": true
         },
         {
           "name": "organisations_name_idx",
@@ -125,9 +133,20 @@ export const change: SchemaChange = {
           "where": "deleted_at is null"
         },
         {
-          "name": "organisations_type_idx",
+          "name": "organisations_org_code_search",
           "columns": [
-            "type"
+            "org_code"
+          ],
+          "pattern": true
+        },
+        {
+          "name": "organisations_type_list",
+          "columns": [
+            "type",
+            "deleted_at",
+            "status",
+            "sort_index desc",
+            "id desc"
           ]
         },
         {
@@ -137,21 +156,23 @@ export const change: SchemaChange = {
           ]
         },
         {
-          "name": "organisations_parent_id_idx",
+          "name": "organisations_parent_id_list",
           "columns": [
-            "parent_id"
+            "parent_id",
+            "deleted_at",
+            "status",
+            "sort_index desc",
+            "id desc"
           ]
         },
         {
-          "name": "organisations_leader_id_idx",
+          "name": "organisations_leader_id_list",
           "columns": [
-            "leader_id"
-          ]
-        },
-        {
-          "name": "organisations_phone_idx",
-          "columns": [
-            "phone"
+            "leader_id",
+            "deleted_at",
+            "status",
+            "sort_index desc",
+            "id desc"
           ]
         }
       ]
@@ -293,7 +314,8 @@ export const change: SchemaChange = {
           "columns": [
             "code"
           ],
-          "unique": true
+          "unique": true,
+          "pattern": true
         },
         {
           "name": "salespeople_live_order",
@@ -304,15 +326,26 @@ export const change: SchemaChange = {
           "where": "deleted_at is null"
         },
         {
+          "name": "salespeople_name_search",
+          "columns": [
+            "name"
+          ],
+          "pattern": true
+        },
+        {
           "name": "salespeople_name_idx",
           "columns": [
             "name"
           ]
         },
         {
-          "name": "salespeople_gender_idx",
+          "name": "salespeople_gender_list",
           "columns": [
-            "gender"
+            "gender",
+            "deleted_at",
+            "status",
+            "sort_index desc",
+            "id desc"
           ]
         },
         {
@@ -336,9 +369,13 @@ export const change: SchemaChange = {
           ]
         },
         {
-          "name": "salespeople_education_idx",
+          "name": "salespeople_education_list",
           "columns": [
-            "education"
+            "education",
+            "deleted_at",
+            "status",
+            "sort_index desc",
+            "id desc"
           ]
         },
         {
@@ -348,15 +385,23 @@ export const change: SchemaChange = {
           ]
         },
         {
-          "name": "salespeople_org_id_idx",
+          "name": "salespeople_org_id_list",
           "columns": [
-            "org_id"
+            "org_id",
+            "deleted_at",
+            "status",
+            "sort_index desc",
+            "id desc"
           ]
         },
         {
-          "name": "salespeople_manager_id_idx",
+          "name": "salespeople_manager_id_list",
           "columns": [
-            "manager_id"
+            "manager_id",
+            "deleted_at",
+            "status",
+            "sort_index desc",
+            "id desc"
           ]
         }
       ]
@@ -445,7 +490,8 @@ export const change: SchemaChange = {
           "columns": [
             "code"
           ],
-          "unique": true
+          "unique": true,
+          "pattern": true
         },
         {
           "name": "training_plans_live_order",
@@ -456,10 +502,11 @@ export const change: SchemaChange = {
           "where": "deleted_at is null"
         },
         {
-          "name": "training_plans_name_idx",
+          "name": "training_plans_name_search",
           "columns": [
             "name"
-          ]
+          ],
+          "pattern": true
         },
         {
           "name": "training_plans_start_date_idx",
@@ -468,9 +515,13 @@ export const change: SchemaChange = {
           ]
         },
         {
-          "name": "training_plans_org_id_idx",
+          "name": "training_plans_org_id_list",
           "columns": [
-            "org_id"
+            "org_id",
+            "deleted_at",
+            "status",
+            "sort_index desc",
+            "id desc"
           ]
         }
       ]
@@ -576,7 +627,8 @@ export const change: SchemaChange = {
           "columns": [
             "code"
           ],
-          "unique": true
+          "unique": true,
+          "pattern": true
         },
         {
           "name": "training_courses_live_order",
@@ -587,15 +639,20 @@ export const change: SchemaChange = {
           "where": "deleted_at is null"
         },
         {
-          "name": "training_courses_name_idx",
+          "name": "training_courses_name_search",
           "columns": [
             "name"
-          ]
+          ],
+          "pattern": true
         },
         {
-          "name": "training_courses_plan_id_idx",
+          "name": "training_courses_plan_id_list",
           "columns": [
-            "plan_id"
+            "plan_id",
+            "deleted_at",
+            "status",
+            "sort_index desc",
+            "id desc"
           ]
         },
         {
@@ -605,9 +662,13 @@ export const change: SchemaChange = {
           ]
         },
         {
-          "name": "training_courses_org_id_idx",
+          "name": "training_courses_org_id_list",
           "columns": [
-            "org_id"
+            "org_id",
+            "deleted_at",
+            "status",
+            "sort_index desc",
+            "id desc"
           ]
         }
       ]
@@ -696,7 +757,8 @@ export const change: SchemaChange = {
           "columns": [
             "code"
           ],
-          "unique": true
+          "unique": true,
+          "pattern": true
         },
         {
           "name": "training_enrolments_live_order",
@@ -706,21 +768,30 @@ export const change: SchemaChange = {
           ]
         },
         {
-          "name": "training_enrolments_course_id_idx",
+          "name": "training_enrolments_course_id_list",
           "columns": [
-            "course_id"
+            "course_id",
+            "deleted_at",
+            "status",
+            "id desc"
           ]
         },
         {
-          "name": "training_enrolments_salesperson_id_idx",
+          "name": "training_enrolments_salesperson_id_list",
           "columns": [
-            "salesperson_id"
+            "salesperson_id",
+            "deleted_at",
+            "status",
+            "id desc"
           ]
         },
         {
-          "name": "training_enrolments_attended_idx",
+          "name": "training_enrolments_attended_list",
           "columns": [
-            "attended"
+            "attended",
+            "deleted_at",
+            "status",
+            "id desc"
           ]
         },
         {
@@ -730,9 +801,12 @@ export const change: SchemaChange = {
           ]
         },
         {
-          "name": "training_enrolments_org_id_idx",
+          "name": "training_enrolments_org_id_list",
           "columns": [
-            "org_id"
+            "org_id",
+            "deleted_at",
+            "status",
+            "id desc"
           ]
         }
       ]
@@ -910,7 +984,8 @@ export const change: SchemaChange = {
           "columns": [
             "code"
           ],
-          "unique": true
+          "unique": true,
+          "pattern": true
         },
         {
           "name": "customers_live_order",
@@ -921,21 +996,36 @@ export const change: SchemaChange = {
           "where": "deleted_at is null"
         },
         {
+          "name": "customers_name_search",
+          "columns": [
+            "name"
+          ],
+          "pattern": true
+        },
+        {
           "name": "customers_name_idx",
           "columns": [
             "name"
           ]
         },
         {
-          "name": "customers_category_idx",
+          "name": "customers_category_list",
           "columns": [
-            "category"
+            "category",
+            "deleted_at",
+            "status",
+            "sort_index desc",
+            "id desc"
           ]
         },
         {
-          "name": "customers_gender_idx",
+          "name": "customers_gender_list",
           "columns": [
-            "gender"
+            "gender",
+            "deleted_at",
+            "status",
+            "sort_index desc",
+            "id desc"
           ]
         },
         {
@@ -959,57 +1049,83 @@ export const change: SchemaChange = {
           ]
         },
         {
-          "name": "customers_province_idx",
+          "name": "customers_province_list",
           "columns": [
-            "province"
+            "province",
+            "deleted_at",
+            "status",
+            "sort_index desc",
+            "id desc"
           ]
         },
         {
-          "name": "customers_city_idx",
+          "name": "customers_city_list",
           "columns": [
-            "city"
+            "city",
+            "deleted_at",
+            "status",
+            "sort_index desc",
+            "id desc"
           ]
         },
         {
-          "name": "customers_occupation_idx",
+          "name": "customers_education_list",
           "columns": [
-            "occupation"
+            "education",
+            "deleted_at",
+            "status",
+            "sort_index desc",
+            "id desc"
           ]
         },
         {
-          "name": "customers_education_idx",
+          "name": "customers_marital_status_list",
           "columns": [
-            "education"
+            "marital_status",
+            "deleted_at",
+            "status",
+            "sort_index desc",
+            "id desc"
           ]
         },
         {
-          "name": "customers_marital_status_idx",
+          "name": "customers_income_band_list",
           "columns": [
-            "marital_status"
+            "income_band",
+            "deleted_at",
+            "status",
+            "sort_index desc",
+            "id desc"
           ]
         },
         {
-          "name": "customers_income_band_idx",
+          "name": "customers_source_list",
           "columns": [
-            "income_band"
+            "source",
+            "deleted_at",
+            "status",
+            "sort_index desc",
+            "id desc"
           ]
         },
         {
-          "name": "customers_source_idx",
+          "name": "customers_owner_id_list",
           "columns": [
-            "source"
+            "owner_id",
+            "deleted_at",
+            "status",
+            "sort_index desc",
+            "id desc"
           ]
         },
         {
-          "name": "customers_owner_id_idx",
+          "name": "customers_org_id_list",
           "columns": [
-            "owner_id"
-          ]
-        },
-        {
-          "name": "customers_org_id_idx",
-          "columns": [
-            "org_id"
+            "org_id",
+            "deleted_at",
+            "status",
+            "sort_index desc",
+            "id desc"
           ]
         }
       ]
@@ -1146,7 +1262,8 @@ export const change: SchemaChange = {
           "columns": [
             "code"
           ],
-          "unique": true
+          "unique": true,
+          "pattern": true
         },
         {
           "name": "customer_groups_live_order",
@@ -1157,15 +1274,20 @@ export const change: SchemaChange = {
           "where": "deleted_at is null"
         },
         {
-          "name": "customer_groups_name_idx",
+          "name": "customer_groups_name_search",
           "columns": [
             "name"
-          ]
+          ],
+          "pattern": true
         },
         {
-          "name": "customer_groups_org_id_idx",
+          "name": "customer_groups_org_id_list",
           "columns": [
-            "org_id"
+            "org_id",
+            "deleted_at",
+            "status",
+            "sort_index desc",
+            "id desc"
           ]
         }
       ]
@@ -1241,7 +1363,8 @@ export const change: SchemaChange = {
           "columns": [
             "code"
           ],
-          "unique": true
+          "unique": true,
+          "pattern": true
         },
         {
           "name": "customer_tags_live_order",
@@ -1258,6 +1381,13 @@ export const change: SchemaChange = {
           ],
           "unique": true,
           "where": "deleted_at is null"
+        },
+        {
+          "name": "customer_tags_name_search",
+          "columns": [
+            "name"
+          ],
+          "pattern": true
         }
       ]
     },
@@ -1357,7 +1487,8 @@ export const change: SchemaChange = {
           "columns": [
             "code"
           ],
-          "unique": true
+          "unique": true,
+          "pattern": true
         },
         {
           "name": "interactions_live_order",
@@ -1367,21 +1498,28 @@ export const change: SchemaChange = {
           ]
         },
         {
-          "name": "interactions_subject_idx",
+          "name": "interactions_subject_search",
           "columns": [
             "subject"
+          ],
+          "pattern": true
+        },
+        {
+          "name": "interactions_customer_id_list",
+          "columns": [
+            "customer_id",
+            "deleted_at",
+            "status",
+            "id desc"
           ]
         },
         {
-          "name": "interactions_customer_id_idx",
+          "name": "interactions_type_list",
           "columns": [
-            "customer_id"
-          ]
-        },
-        {
-          "name": "interactions_type_idx",
-          "columns": [
-            "type"
+            "type",
+            "deleted_at",
+            "status",
+            "id desc"
           ]
         },
         {
@@ -1391,9 +1529,12 @@ export const change: SchemaChange = {
           ]
         },
         {
-          "name": "interactions_channel_idx",
+          "name": "interactions_channel_list",
           "columns": [
-            "channel"
+            "channel",
+            "deleted_at",
+            "status",
+            "id desc"
           ]
         },
         {
@@ -1403,15 +1544,21 @@ export const change: SchemaChange = {
           ]
         },
         {
-          "name": "interactions_owner_id_idx",
+          "name": "interactions_owner_id_list",
           "columns": [
-            "owner_id"
+            "owner_id",
+            "deleted_at",
+            "status",
+            "id desc"
           ]
         },
         {
-          "name": "interactions_org_id_idx",
+          "name": "interactions_org_id_list",
           "columns": [
-            "org_id"
+            "org_id",
+            "deleted_at",
+            "status",
+            "id desc"
           ]
         }
       ]
@@ -1526,7 +1673,8 @@ export const change: SchemaChange = {
           "columns": [
             "code"
           ],
-          "unique": true
+          "unique": true,
+          "pattern": true
         },
         {
           "name": "feedback_live_order",
@@ -1536,27 +1684,37 @@ export const change: SchemaChange = {
           ]
         },
         {
-          "name": "feedback_subject_idx",
+          "name": "feedback_subject_search",
           "columns": [
             "subject"
+          ],
+          "pattern": true
+        },
+        {
+          "name": "feedback_customer_id_list",
+          "columns": [
+            "customer_id",
+            "deleted_at",
+            "status",
+            "id desc"
           ]
         },
         {
-          "name": "feedback_customer_id_idx",
+          "name": "feedback_type_list",
           "columns": [
-            "customer_id"
+            "type",
+            "deleted_at",
+            "status",
+            "id desc"
           ]
         },
         {
-          "name": "feedback_type_idx",
+          "name": "feedback_priority_list",
           "columns": [
-            "type"
-          ]
-        },
-        {
-          "name": "feedback_priority_idx",
-          "columns": [
-            "priority"
+            "priority",
+            "deleted_at",
+            "status",
+            "id desc"
           ]
         },
         {
@@ -1566,27 +1724,39 @@ export const change: SchemaChange = {
           ]
         },
         {
-          "name": "feedback_product_id_idx",
+          "name": "feedback_product_id_list",
           "columns": [
-            "product_id"
+            "product_id",
+            "deleted_at",
+            "status",
+            "id desc"
           ]
         },
         {
-          "name": "feedback_assignee_id_idx",
+          "name": "feedback_assignee_id_list",
           "columns": [
-            "assignee_id"
+            "assignee_id",
+            "deleted_at",
+            "status",
+            "id desc"
           ]
         },
         {
-          "name": "feedback_salesperson_id_idx",
+          "name": "feedback_salesperson_id_list",
           "columns": [
-            "salesperson_id"
+            "salesperson_id",
+            "deleted_at",
+            "status",
+            "id desc"
           ]
         },
         {
-          "name": "feedback_org_id_idx",
+          "name": "feedback_org_id_list",
           "columns": [
-            "org_id"
+            "org_id",
+            "deleted_at",
+            "status",
+            "id desc"
           ]
         }
       ]
@@ -1678,7 +1848,8 @@ export const change: SchemaChange = {
           "columns": [
             "code"
           ],
-          "unique": true
+          "unique": true,
+          "pattern": true
         },
         {
           "name": "customer_analyses_live_order",
@@ -1688,15 +1859,19 @@ export const change: SchemaChange = {
           ]
         },
         {
-          "name": "customer_analyses_title_idx",
+          "name": "customer_analyses_title_search",
           "columns": [
             "title"
-          ]
+          ],
+          "pattern": true
         },
         {
-          "name": "customer_analyses_dimension_idx",
+          "name": "customer_analyses_dimension_list",
           "columns": [
-            "dimension"
+            "dimension",
+            "deleted_at",
+            "status",
+            "id desc"
           ]
         },
         {
@@ -1706,15 +1881,21 @@ export const change: SchemaChange = {
           ]
         },
         {
-          "name": "customer_analyses_analyst_id_idx",
+          "name": "customer_analyses_analyst_id_list",
           "columns": [
-            "analyst_id"
+            "analyst_id",
+            "deleted_at",
+            "status",
+            "id desc"
           ]
         },
         {
-          "name": "customer_analyses_org_id_idx",
+          "name": "customer_analyses_org_id_list",
           "columns": [
-            "org_id"
+            "org_id",
+            "deleted_at",
+            "status",
+            "id desc"
           ]
         }
       ]
@@ -1830,7 +2011,8 @@ export const change: SchemaChange = {
           "columns": [
             "code"
           ],
-          "unique": true
+          "unique": true,
+          "pattern": true
         },
         {
           "name": "products_live_order",
@@ -1849,15 +2031,20 @@ export const change: SchemaChange = {
           "where": "deleted_at is null"
         },
         {
-          "name": "products_insurance_type_idx",
+          "name": "products_name_search",
           "columns": [
-            "insurance_type"
-          ]
+            "name"
+          ],
+          "pattern": true
         },
         {
-          "name": "products_insurer_idx",
+          "name": "products_insurance_type_list",
           "columns": [
-            "insurer"
+            "insurance_type",
+            "deleted_at",
+            "status",
+            "sort_index desc",
+            "id desc"
           ]
         },
         {
@@ -1996,7 +2183,8 @@ export const change: SchemaChange = {
           "columns": [
             "code"
           ],
-          "unique": true
+          "unique": true,
+          "pattern": true
         },
         {
           "name": "signings_live_order",
@@ -2014,10 +2202,11 @@ export const change: SchemaChange = {
           "where": "deleted_at is null"
         },
         {
-          "name": "signings_insurer_idx",
+          "name": "signings_signing_no_search",
           "columns": [
-            "insurer"
-          ]
+            "signing_no"
+          ],
+          "pattern": true
         },
         {
           "name": "signings_signing_date_idx",
@@ -2026,9 +2215,12 @@ export const change: SchemaChange = {
           ]
         },
         {
-          "name": "signings_handler_id_idx",
+          "name": "signings_handler_id_list",
           "columns": [
-            "handler_id"
+            "handler_id",
+            "deleted_at",
+            "status",
+            "id desc"
           ]
         },
         {
@@ -2038,45 +2230,66 @@ export const change: SchemaChange = {
           ]
         },
         {
-          "name": "signings_insurance_type_idx",
+          "name": "signings_insurance_type_list",
           "columns": [
-            "insurance_type"
+            "insurance_type",
+            "deleted_at",
+            "status",
+            "id desc"
           ]
         },
         {
-          "name": "signings_product_id_idx",
+          "name": "signings_product_id_list",
           "columns": [
-            "product_id"
+            "product_id",
+            "deleted_at",
+            "status",
+            "id desc"
           ]
         },
         {
-          "name": "signings_customer_id_idx",
+          "name": "signings_customer_id_list",
           "columns": [
-            "customer_id"
+            "customer_id",
+            "deleted_at",
+            "status",
+            "id desc"
           ]
         },
         {
-          "name": "signings_insured_id_idx",
+          "name": "signings_insured_id_list",
           "columns": [
-            "insured_id"
+            "insured_id",
+            "deleted_at",
+            "status",
+            "id desc"
           ]
         },
         {
-          "name": "signings_salesperson_id_idx",
+          "name": "signings_salesperson_id_list",
           "columns": [
-            "salesperson_id"
+            "salesperson_id",
+            "deleted_at",
+            "status",
+            "id desc"
           ]
         },
         {
-          "name": "signings_org_id_idx",
+          "name": "signings_org_id_list",
           "columns": [
-            "org_id"
+            "org_id",
+            "deleted_at",
+            "status",
+            "id desc"
           ]
         },
         {
-          "name": "signings_policy_id_idx",
+          "name": "signings_policy_id_list",
           "columns": [
-            "policy_id"
+            "policy_id",
+            "deleted_at",
+            "status",
+            "id desc"
           ]
         }
       ]
@@ -2205,7 +2418,8 @@ export const change: SchemaChange = {
           "columns": [
             "code"
           ],
-          "unique": true
+          "unique": true,
+          "pattern": true
         },
         {
           "name": "policies_live_order",
@@ -2223,27 +2437,46 @@ export const change: SchemaChange = {
           "where": "deleted_at is null"
         },
         {
-          "name": "policies_applicant_id_idx",
+          "name": "policies_policy_no_search",
           "columns": [
-            "applicant_id"
+            "policy_no"
+          ],
+          "pattern": true
+        },
+        {
+          "name": "policies_applicant_id_list",
+          "columns": [
+            "applicant_id",
+            "deleted_at",
+            "status",
+            "id desc"
           ]
         },
         {
-          "name": "policies_insured_id_idx",
+          "name": "policies_insured_id_list",
           "columns": [
-            "insured_id"
+            "insured_id",
+            "deleted_at",
+            "status",
+            "id desc"
           ]
         },
         {
-          "name": "policies_product_id_idx",
+          "name": "policies_product_id_list",
           "columns": [
-            "product_id"
+            "product_id",
+            "deleted_at",
+            "status",
+            "id desc"
           ]
         },
         {
-          "name": "policies_insurance_type_idx",
+          "name": "policies_insurance_type_list",
           "columns": [
-            "insurance_type"
+            "insurance_type",
+            "deleted_at",
+            "status",
+            "id desc"
           ]
         },
         {
@@ -2271,9 +2504,12 @@ export const change: SchemaChange = {
           ]
         },
         {
-          "name": "policies_payment_frequency_idx",
+          "name": "policies_payment_frequency_list",
           "columns": [
-            "payment_frequency"
+            "payment_frequency",
+            "deleted_at",
+            "status",
+            "id desc"
           ]
         },
         {
@@ -2283,27 +2519,39 @@ export const change: SchemaChange = {
           ]
         },
         {
-          "name": "policies_salesperson_id_idx",
+          "name": "policies_salesperson_id_list",
           "columns": [
-            "salesperson_id"
+            "salesperson_id",
+            "deleted_at",
+            "status",
+            "id desc"
           ]
         },
         {
-          "name": "policies_org_id_idx",
+          "name": "policies_org_id_list",
           "columns": [
-            "org_id"
+            "org_id",
+            "deleted_at",
+            "status",
+            "id desc"
           ]
         },
         {
-          "name": "policies_signing_id_idx",
+          "name": "policies_signing_id_list",
           "columns": [
-            "signing_id"
+            "signing_id",
+            "deleted_at",
+            "status",
+            "id desc"
           ]
         },
         {
-          "name": "policies_renewed_from_id_idx",
+          "name": "policies_renewed_from_id_list",
           "columns": [
-            "renewed_from_id"
+            "renewed_from_id",
+            "deleted_at",
+            "status",
+            "id desc"
           ]
         }
       ]
@@ -2409,7 +2657,8 @@ export const change: SchemaChange = {
           "columns": [
             "code"
           ],
-          "unique": true
+          "unique": true,
+          "pattern": true
         },
         {
           "name": "contracts_live_order",
@@ -2427,10 +2676,18 @@ export const change: SchemaChange = {
           "where": "deleted_at is null"
         },
         {
-          "name": "contracts_name_idx",
+          "name": "contracts_contract_no_search",
+          "columns": [
+            "contract_no"
+          ],
+          "pattern": true
+        },
+        {
+          "name": "contracts_name_search",
           "columns": [
             "name"
-          ]
+          ],
+          "pattern": true
         },
         {
           "name": "contracts_signing_date_idx",
@@ -2457,27 +2714,39 @@ export const change: SchemaChange = {
           ]
         },
         {
-          "name": "contracts_policy_id_idx",
+          "name": "contracts_policy_id_list",
           "columns": [
-            "policy_id"
+            "policy_id",
+            "deleted_at",
+            "status",
+            "id desc"
           ]
         },
         {
-          "name": "contracts_customer_id_idx",
+          "name": "contracts_customer_id_list",
           "columns": [
-            "customer_id"
+            "customer_id",
+            "deleted_at",
+            "status",
+            "id desc"
           ]
         },
         {
-          "name": "contracts_salesperson_id_idx",
+          "name": "contracts_salesperson_id_list",
           "columns": [
-            "salesperson_id"
+            "salesperson_id",
+            "deleted_at",
+            "status",
+            "id desc"
           ]
         },
         {
-          "name": "contracts_org_id_idx",
+          "name": "contracts_org_id_list",
           "columns": [
-            "org_id"
+            "org_id",
+            "deleted_at",
+            "status",
+            "id desc"
           ]
         }
       ]
@@ -2565,7 +2834,8 @@ export const change: SchemaChange = {
           "columns": [
             "code"
           ],
-          "unique": true
+          "unique": true,
+          "pattern": true
         },
         {
           "name": "contract_amendments_live_order",
@@ -2575,9 +2845,12 @@ export const change: SchemaChange = {
           ]
         },
         {
-          "name": "contract_amendments_contract_id_idx",
+          "name": "contract_amendments_contract_id_list",
           "columns": [
-            "contract_id"
+            "contract_id",
+            "deleted_at",
+            "status",
+            "id desc"
           ]
         },
         {
@@ -2587,10 +2860,11 @@ export const change: SchemaChange = {
           ]
         },
         {
-          "name": "contract_amendments_title_idx",
+          "name": "contract_amendments_title_search",
           "columns": [
             "title"
-          ]
+          ],
+          "pattern": true
         },
         {
           "name": "contract_amendments_effective_date_idx",
@@ -2599,9 +2873,12 @@ export const change: SchemaChange = {
           ]
         },
         {
-          "name": "contract_amendments_org_id_idx",
+          "name": "contract_amendments_org_id_list",
           "columns": [
-            "org_id"
+            "org_id",
+            "deleted_at",
+            "status",
+            "id desc"
           ]
         }
       ]
@@ -2744,7 +3021,8 @@ export const change: SchemaChange = {
           "columns": [
             "code"
           ],
-          "unique": true
+          "unique": true,
+          "pattern": true
         },
         {
           "name": "claims_live_order",
@@ -2762,15 +3040,28 @@ export const change: SchemaChange = {
           "where": "deleted_at is null"
         },
         {
-          "name": "claims_policy_id_idx",
+          "name": "claims_claim_no_search",
           "columns": [
-            "policy_id"
+            "claim_no"
+          ],
+          "pattern": true
+        },
+        {
+          "name": "claims_policy_id_list",
+          "columns": [
+            "policy_id",
+            "deleted_at",
+            "status",
+            "id desc"
           ]
         },
         {
-          "name": "claims_insured_id_idx",
+          "name": "claims_insured_id_list",
           "columns": [
-            "insured_id"
+            "insured_id",
+            "deleted_at",
+            "status",
+            "id desc"
           ]
         },
         {
@@ -2780,9 +3071,12 @@ export const change: SchemaChange = {
           ]
         },
         {
-          "name": "claims_claim_type_idx",
+          "name": "claims_claim_type_list",
           "columns": [
-            "claim_type"
+            "claim_type",
+            "deleted_at",
+            "status",
+            "id desc"
           ]
         },
         {
@@ -2804,9 +3098,12 @@ export const change: SchemaChange = {
           ]
         },
         {
-          "name": "claims_handler_id_idx",
+          "name": "claims_handler_id_list",
           "columns": [
-            "handler_id"
+            "handler_id",
+            "deleted_at",
+            "status",
+            "id desc"
           ]
         },
         {
@@ -2816,15 +3113,21 @@ export const change: SchemaChange = {
           ]
         },
         {
-          "name": "claims_salesperson_id_idx",
+          "name": "claims_salesperson_id_list",
           "columns": [
-            "salesperson_id"
+            "salesperson_id",
+            "deleted_at",
+            "status",
+            "id desc"
           ]
         },
         {
-          "name": "claims_org_id_idx",
+          "name": "claims_org_id_list",
           "columns": [
-            "org_id"
+            "org_id",
+            "deleted_at",
+            "status",
+            "id desc"
           ]
         }
       ]
@@ -2938,7 +3241,8 @@ export const change: SchemaChange = {
           "columns": [
             "code"
           ],
-          "unique": true
+          "unique": true,
+          "pattern": true
         },
         {
           "name": "opportunities_live_order",
@@ -2948,39 +3252,55 @@ export const change: SchemaChange = {
           ]
         },
         {
-          "name": "opportunities_title_idx",
+          "name": "opportunities_title_search",
           "columns": [
             "title"
+          ],
+          "pattern": true
+        },
+        {
+          "name": "opportunities_customer_id_list",
+          "columns": [
+            "customer_id",
+            "deleted_at",
+            "status",
+            "id desc"
           ]
         },
         {
-          "name": "opportunities_customer_id_idx",
+          "name": "opportunities_product_id_list",
           "columns": [
-            "customer_id"
+            "product_id",
+            "deleted_at",
+            "status",
+            "id desc"
           ]
         },
         {
-          "name": "opportunities_product_id_idx",
+          "name": "opportunities_source_list",
           "columns": [
-            "product_id"
+            "source",
+            "deleted_at",
+            "status",
+            "id desc"
           ]
         },
         {
-          "name": "opportunities_source_idx",
+          "name": "opportunities_attention_list",
           "columns": [
-            "source"
+            "attention",
+            "deleted_at",
+            "status",
+            "id desc"
           ]
         },
         {
-          "name": "opportunities_attention_idx",
+          "name": "opportunities_stage_list",
           "columns": [
-            "attention"
-          ]
-        },
-        {
-          "name": "opportunities_stage_idx",
-          "columns": [
-            "stage"
+            "stage",
+            "deleted_at",
+            "status",
+            "id desc"
           ]
         },
         {
@@ -2996,15 +3316,21 @@ export const change: SchemaChange = {
           ]
         },
         {
-          "name": "opportunities_owner_id_idx",
+          "name": "opportunities_owner_id_list",
           "columns": [
-            "owner_id"
+            "owner_id",
+            "deleted_at",
+            "status",
+            "id desc"
           ]
         },
         {
-          "name": "opportunities_org_id_idx",
+          "name": "opportunities_org_id_list",
           "columns": [
-            "org_id"
+            "org_id",
+            "deleted_at",
+            "status",
+            "id desc"
           ]
         }
       ]
@@ -3117,7 +3443,8 @@ export const change: SchemaChange = {
           "columns": [
             "code"
           ],
-          "unique": true
+          "unique": true,
+          "pattern": true
         },
         {
           "name": "sales_plans_live_order",
@@ -3127,15 +3454,19 @@ export const change: SchemaChange = {
           ]
         },
         {
-          "name": "sales_plans_name_idx",
+          "name": "sales_plans_name_search",
           "columns": [
             "name"
-          ]
+          ],
+          "pattern": true
         },
         {
-          "name": "sales_plans_period_type_idx",
+          "name": "sales_plans_period_type_list",
           "columns": [
-            "period_type"
+            "period_type",
+            "deleted_at",
+            "status",
+            "id desc"
           ]
         },
         {
@@ -3145,21 +3476,30 @@ export const change: SchemaChange = {
           ]
         },
         {
-          "name": "sales_plans_parent_id_idx",
+          "name": "sales_plans_parent_id_list",
           "columns": [
-            "parent_id"
+            "parent_id",
+            "deleted_at",
+            "status",
+            "id desc"
           ]
         },
         {
-          "name": "sales_plans_salesperson_id_idx",
+          "name": "sales_plans_salesperson_id_list",
           "columns": [
-            "salesperson_id"
+            "salesperson_id",
+            "deleted_at",
+            "status",
+            "id desc"
           ]
         },
         {
-          "name": "sales_plans_org_id_idx",
+          "name": "sales_plans_org_id_list",
           "columns": [
-            "org_id"
+            "org_id",
+            "deleted_at",
+            "status",
+            "id desc"
           ]
         }
       ]
@@ -3281,7 +3621,8 @@ export const change: SchemaChange = {
           "columns": [
             "code"
           ],
-          "unique": true
+          "unique": true,
+          "pattern": true
         },
         {
           "name": "incentive_policies_live_order",
@@ -3292,33 +3633,50 @@ export const change: SchemaChange = {
           "where": "deleted_at is null"
         },
         {
-          "name": "incentive_policies_name_idx",
+          "name": "incentive_policies_name_search",
           "columns": [
             "name"
+          ],
+          "pattern": true
+        },
+        {
+          "name": "incentive_policies_rule_type_list",
+          "columns": [
+            "rule_type",
+            "deleted_at",
+            "status",
+            "sort_index desc",
+            "id desc"
           ]
         },
         {
-          "name": "incentive_policies_rule_type_idx",
+          "name": "incentive_policies_insurance_type_list",
           "columns": [
-            "rule_type"
+            "insurance_type",
+            "deleted_at",
+            "status",
+            "sort_index desc",
+            "id desc"
           ]
         },
         {
-          "name": "incentive_policies_insurance_type_idx",
+          "name": "incentive_policies_product_id_list",
           "columns": [
-            "insurance_type"
+            "product_id",
+            "deleted_at",
+            "status",
+            "sort_index desc",
+            "id desc"
           ]
         },
         {
-          "name": "incentive_policies_product_id_idx",
+          "name": "incentive_policies_channel_list",
           "columns": [
-            "product_id"
-          ]
-        },
-        {
-          "name": "incentive_policies_channel_idx",
-          "columns": [
-            "channel"
+            "channel",
+            "deleted_at",
+            "status",
+            "sort_index desc",
+            "id desc"
           ]
         },
         {
@@ -3328,9 +3686,13 @@ export const change: SchemaChange = {
           ]
         },
         {
-          "name": "incentive_policies_org_id_idx",
+          "name": "incentive_policies_org_id_list",
           "columns": [
-            "org_id"
+            "org_id",
+            "deleted_at",
+            "status",
+            "sort_index desc",
+            "id desc"
           ]
         }
       ]
@@ -3422,7 +3784,8 @@ export const change: SchemaChange = {
           "columns": [
             "code"
           ],
-          "unique": true
+          "unique": true,
+          "pattern": true
         },
         {
           "name": "incentive_payouts_live_order",
@@ -3432,16 +3795,20 @@ export const change: SchemaChange = {
           ]
         },
         {
-          "name": "incentive_payouts_salesperson_id_idx",
+          "name": "incentive_payouts_salesperson_id_list",
           "columns": [
-            "salesperson_id"
+            "salesperson_id",
+            "deleted_at",
+            "status",
+            "id desc"
           ]
         },
         {
-          "name": "incentive_payouts_period_idx",
+          "name": "incentive_payouts_period_search",
           "columns": [
             "period"
-          ]
+          ],
+          "pattern": true
         },
         {
           "name": "incentive_payouts_amount_idx",
@@ -3456,9 +3823,12 @@ export const change: SchemaChange = {
           ]
         },
         {
-          "name": "incentive_payouts_org_id_idx",
+          "name": "incentive_payouts_org_id_list",
           "columns": [
-            "org_id"
+            "org_id",
+            "deleted_at",
+            "status",
+            "id desc"
           ]
         }
       ]
@@ -3568,7 +3938,8 @@ export const change: SchemaChange = {
           "columns": [
             "code"
           ],
-          "unique": true
+          "unique": true,
+          "pattern": true
         },
         {
           "name": "campaigns_live_order",
@@ -3579,15 +3950,20 @@ export const change: SchemaChange = {
           "where": "deleted_at is null"
         },
         {
-          "name": "campaigns_name_idx",
+          "name": "campaigns_name_search",
           "columns": [
             "name"
-          ]
+          ],
+          "pattern": true
         },
         {
-          "name": "campaigns_organiser_id_idx",
+          "name": "campaigns_organiser_id_list",
           "columns": [
-            "organiser_id"
+            "organiser_id",
+            "deleted_at",
+            "status",
+            "sort_index desc",
+            "id desc"
           ]
         },
         {
@@ -3603,9 +3979,13 @@ export const change: SchemaChange = {
           ]
         },
         {
-          "name": "campaigns_org_id_idx",
+          "name": "campaigns_org_id_list",
           "columns": [
-            "org_id"
+            "org_id",
+            "deleted_at",
+            "status",
+            "sort_index desc",
+            "id desc"
           ]
         }
       ]
@@ -3710,7 +4090,8 @@ export const change: SchemaChange = {
           "columns": [
             "code"
           ],
-          "unique": true
+          "unique": true,
+          "pattern": true
         },
         {
           "name": "competitor_analyses_live_order",
@@ -3721,33 +4102,47 @@ export const change: SchemaChange = {
           "where": "deleted_at is null"
         },
         {
-          "name": "competitor_analyses_title_idx",
+          "name": "competitor_analyses_title_search",
           "columns": [
             "title"
-          ]
+          ],
+          "pattern": true
         },
         {
-          "name": "competitor_analyses_analysis_type_idx",
+          "name": "competitor_analyses_analysis_type_list",
           "columns": [
-            "analysis_type"
+            "analysis_type",
+            "deleted_at",
+            "status",
+            "sort_index desc",
+            "id desc"
           ]
         },
         {
-          "name": "competitor_analyses_competitor_idx",
+          "name": "competitor_analyses_competitor_search",
           "columns": [
             "competitor"
+          ],
+          "pattern": true
+        },
+        {
+          "name": "competitor_analyses_insurance_type_list",
+          "columns": [
+            "insurance_type",
+            "deleted_at",
+            "status",
+            "sort_index desc",
+            "id desc"
           ]
         },
         {
-          "name": "competitor_analyses_insurance_type_idx",
+          "name": "competitor_analyses_our_product_id_list",
           "columns": [
-            "insurance_type"
-          ]
-        },
-        {
-          "name": "competitor_analyses_our_product_id_idx",
-          "columns": [
-            "our_product_id"
+            "our_product_id",
+            "deleted_at",
+            "status",
+            "sort_index desc",
+            "id desc"
           ]
         }
       ]
@@ -3835,7 +4230,8 @@ export const change: SchemaChange = {
           "columns": [
             "code"
           ],
-          "unique": true
+          "unique": true,
+          "pattern": true
         },
         {
           "name": "sms_templates_live_order",
@@ -3846,21 +4242,30 @@ export const change: SchemaChange = {
           "where": "deleted_at is null"
         },
         {
-          "name": "sms_templates_name_idx",
+          "name": "sms_templates_name_search",
           "columns": [
             "name"
+          ],
+          "pattern": true
+        },
+        {
+          "name": "sms_templates_kind_list",
+          "columns": [
+            "kind",
+            "deleted_at",
+            "status",
+            "sort_index desc",
+            "id desc"
           ]
         },
         {
-          "name": "sms_templates_kind_idx",
+          "name": "sms_templates_enabled_list",
           "columns": [
-            "kind"
-          ]
-        },
-        {
-          "name": "sms_templates_enabled_idx",
-          "columns": [
-            "enabled"
+            "enabled",
+            "deleted_at",
+            "status",
+            "sort_index desc",
+            "id desc"
           ]
         }
       ]
@@ -3969,7 +4374,8 @@ export const change: SchemaChange = {
           "columns": [
             "code"
           ],
-          "unique": true
+          "unique": true,
+          "pattern": true
         },
         {
           "name": "sms_messages_live_order",
@@ -3979,9 +4385,12 @@ export const change: SchemaChange = {
           ]
         },
         {
-          "name": "sms_messages_customer_id_idx",
+          "name": "sms_messages_customer_id_list",
           "columns": [
-            "customer_id"
+            "customer_id",
+            "deleted_at",
+            "status",
+            "id desc"
           ]
         },
         {
@@ -3991,15 +4400,21 @@ export const change: SchemaChange = {
           ]
         },
         {
-          "name": "sms_messages_kind_idx",
+          "name": "sms_messages_kind_list",
           "columns": [
-            "kind"
+            "kind",
+            "deleted_at",
+            "status",
+            "id desc"
           ]
         },
         {
-          "name": "sms_messages_template_id_idx",
+          "name": "sms_messages_template_id_list",
           "columns": [
-            "template_id"
+            "template_id",
+            "deleted_at",
+            "status",
+            "id desc"
           ]
         },
         {
@@ -4015,9 +4430,12 @@ export const change: SchemaChange = {
           ]
         },
         {
-          "name": "sms_messages_org_id_idx",
+          "name": "sms_messages_org_id_list",
           "columns": [
-            "org_id"
+            "org_id",
+            "deleted_at",
+            "status",
+            "id desc"
           ]
         }
       ]
@@ -4115,7 +4533,8 @@ export const change: SchemaChange = {
           "columns": [
             "code"
           ],
-          "unique": true
+          "unique": true,
+          "pattern": true
         },
         {
           "name": "report_definitions_live_order",
@@ -4126,33 +4545,50 @@ export const change: SchemaChange = {
           "where": "deleted_at is null"
         },
         {
-          "name": "report_definitions_name_idx",
+          "name": "report_definitions_name_search",
           "columns": [
             "name"
+          ],
+          "pattern": true
+        },
+        {
+          "name": "report_definitions_report_type_list",
+          "columns": [
+            "report_type",
+            "deleted_at",
+            "status",
+            "sort_index desc",
+            "id desc"
           ]
         },
         {
-          "name": "report_definitions_report_type_idx",
+          "name": "report_definitions_dimension_list",
           "columns": [
-            "report_type"
+            "dimension",
+            "deleted_at",
+            "status",
+            "sort_index desc",
+            "id desc"
           ]
         },
         {
-          "name": "report_definitions_dimension_idx",
+          "name": "report_definitions_owner_id_list",
           "columns": [
-            "dimension"
+            "owner_id",
+            "deleted_at",
+            "status",
+            "sort_index desc",
+            "id desc"
           ]
         },
         {
-          "name": "report_definitions_owner_id_idx",
+          "name": "report_definitions_org_id_list",
           "columns": [
-            "owner_id"
-          ]
-        },
-        {
-          "name": "report_definitions_org_id_idx",
-          "columns": [
-            "org_id"
+            "org_id",
+            "deleted_at",
+            "status",
+            "sort_index desc",
+            "id desc"
           ]
         }
       ]
@@ -4248,7 +4684,8 @@ export const change: SchemaChange = {
           "columns": [
             "code"
           ],
-          "unique": true
+          "unique": true,
+          "pattern": true
         },
         {
           "name": "accounts_live_order",
@@ -4266,21 +4703,35 @@ export const change: SchemaChange = {
           "where": "deleted_at is null"
         },
         {
-          "name": "accounts_display_name_idx",
+          "name": "accounts_login_name_search",
+          "columns": [
+            "login_name"
+          ],
+          "pattern": true
+        },
+        {
+          "name": "accounts_display_name_search",
           "columns": [
             "display_name"
+          ],
+          "pattern": true
+        },
+        {
+          "name": "accounts_org_id_list",
+          "columns": [
+            "org_id",
+            "deleted_at",
+            "status",
+            "id desc"
           ]
         },
         {
-          "name": "accounts_org_id_idx",
+          "name": "accounts_salesperson_id_list",
           "columns": [
-            "org_id"
-          ]
-        },
-        {
-          "name": "accounts_salesperson_id_idx",
-          "columns": [
-            "salesperson_id"
+            "salesperson_id",
+            "deleted_at",
+            "status",
+            "id desc"
           ]
         },
         {
@@ -4406,7 +4857,8 @@ export const change: SchemaChange = {
           "columns": [
             "code"
           ],
-          "unique": true
+          "unique": true,
+          "pattern": true
         },
         {
           "name": "roles_live_order",
@@ -4425,9 +4877,20 @@ export const change: SchemaChange = {
           "where": "deleted_at is null"
         },
         {
-          "name": "roles_data_scope_idx",
+          "name": "roles_name_search",
           "columns": [
-            "data_scope"
+            "name"
+          ],
+          "pattern": true
+        },
+        {
+          "name": "roles_data_scope_list",
+          "columns": [
+            "data_scope",
+            "deleted_at",
+            "status",
+            "sort_index desc",
+            "id desc"
           ]
         }
       ]
@@ -4527,7 +4990,8 @@ export const change: SchemaChange = {
           "columns": [
             "code"
           ],
-          "unique": true
+          "unique": true,
+          "pattern": true
         },
         {
           "name": "custom_field_definitions_live_order",
@@ -4538,9 +5002,13 @@ export const change: SchemaChange = {
           "where": "deleted_at is null"
         },
         {
-          "name": "custom_field_definitions_entity_name_idx",
+          "name": "custom_field_definitions_entity_name_list",
           "columns": [
-            "entity_name"
+            "entity_name",
+            "deleted_at",
+            "status",
+            "sort_index desc",
+            "id desc"
           ]
         },
         {
@@ -4552,15 +5020,27 @@ export const change: SchemaChange = {
           "where": "deleted_at is null"
         },
         {
-          "name": "custom_field_definitions_label_zh_idx",
+          "name": "custom_field_definitions_key_search",
           "columns": [
-            "label_zh"
-          ]
+            "key"
+          ],
+          "pattern": true
         },
         {
-          "name": "custom_field_definitions_kind_idx",
+          "name": "custom_field_definitions_label_zh_search",
           "columns": [
-            "kind"
+            "label_zh"
+          ],
+          "pattern": true
+        },
+        {
+          "name": "custom_field_definitions_kind_list",
+          "columns": [
+            "kind",
+            "deleted_at",
+            "status",
+            "sort_index desc",
+            "id desc"
           ]
         }
       ]
@@ -4650,7 +5130,8 @@ export const change: SchemaChange = {
           "columns": [
             "code"
           ],
-          "unique": true
+          "unique": true,
+          "pattern": true
         },
         {
           "name": "backup_records_live_order",
@@ -4660,22 +5141,29 @@ export const change: SchemaChange = {
           ]
         },
         {
-          "name": "backup_records_kind_idx",
+          "name": "backup_records_kind_list",
           "columns": [
-            "kind"
+            "kind",
+            "deleted_at",
+            "status",
+            "id desc"
           ]
         },
         {
-          "name": "backup_records_trigger_idx",
+          "name": "backup_records_trigger_list",
           "columns": [
-            "trigger"
+            "trigger",
+            "deleted_at",
+            "status",
+            "id desc"
           ]
         },
         {
-          "name": "backup_records_file_name_idx",
+          "name": "backup_records_file_name_search",
           "columns": [
             "file_name"
-          ]
+          ],
+          "pattern": true
         },
         {
           "name": "backup_records_started_at_idx",
