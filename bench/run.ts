@@ -1,5 +1,5 @@
 /**
- * Benchmarks (figures, never assertions): npm run bench -- <seed|api|export|import> [options]
+ * Benchmarks (figures, never assertions): npm run bench -- <seed|api|export|import|writes|commission> [options]
  *   --customers N       data set size (default 1,000,000); picks /tmp/insure-bench/sqlite-N
  *   --data-dir DIR      SQLite data directory to seed / use instead
  *   --pg-schema NAME    use PostgreSQL (BENCH_PG_URL or postgres://postgres@127.0.0.1:5432/test), schema NAME
@@ -7,13 +7,17 @@
  *   --only WORD[,WORD]  api: only routes whose name contains one of the words
  *   --rows N            import: rows in the workbook (default 100,000); --in-place: import into the data set itself
  *   --verify            export: count the rows of the written file afterwards
+ *   --writes N          writes: sequential customer creates per SQLITE_SYNCHRONOUS mode (default 300); the concurrent
+ *                       part uses --connections (set e.g. 10) and --duration
  */
 import { parseArgs } from 'node:util';
 import { apiBench } from './api.ts';
+import { commissionBench } from './commission.ts';
 import { exportBench } from './export.ts';
 import { importBench } from './import.ts';
 import { defaultDataDir, line, machine } from './lib/common.ts';
 import { seedBench } from './seed.ts';
+import { writesBench } from './writes.ts';
 
 const { positionals, values } = parseArgs({
   allowPositionals: true,
@@ -27,10 +31,11 @@ const { positionals, values } = parseArgs({
     rows: { type: 'string', default: '100000' },
     'in-place': { type: 'boolean', default: false },
     verify: { type: 'boolean', default: false },
+    writes: { type: 'string', default: '300' },
   },
 });
 
-const benches = { seed: seedBench, api: apiBench, export: exportBench, import: importBench } as const;
+const benches = { seed: seedBench, api: apiBench, export: exportBench, import: importBench, writes: writesBench, commission: commissionBench } as const;
 const name = positionals[0] as keyof typeof benches | undefined;
 if (!name || !(name in benches)) {
   process.stderr.write(`usage: npm run bench -- <${Object.keys(benches).join('|')}> [--customers N] [--data-dir DIR] [--pg-schema NAME] [--duration S] [--connections C] [--only words] [--rows N] [--in-place] [--verify]\n`);
@@ -50,6 +55,7 @@ const options = {
   only: values.only?.split(','),
   inPlace: values['in-place'],
   verify: values.verify,
+  writes: Number(values.writes),
 };
 
 process.stdout.write(`# bench ${name} — ${new Date().toISOString()}\n`);

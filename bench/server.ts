@@ -4,7 +4,7 @@
  * and prints one JSON line {port, token} on stdout.
  */
 import { buildApp } from '../server/src/app.ts';
-import { systemContext } from '../server/src/bootstrap.ts';
+import { bootstrap, systemContext } from '../server/src/bootstrap.ts';
 import { configFrom } from '../server/src/config.ts';
 import { createApiToken } from '../server/src/domains/account/api-token.routes.ts';
 
@@ -14,8 +14,13 @@ const config = configFrom({
   LOG_LEVEL: 'silent',
   DEMO_DATA: 'false',
   HOST: '127.0.0.1',
+  // The export benchmark measures the export itself; the approval step above the row limit is a person's decision.
+  EXPORT_APPROVAL_ROWS: '0',
+  SQLITE_SYNCHRONOUS: process.env.BENCH_SQLITE_SYNCHRONOUS,
 });
 const { app, services, close } = await buildApp({ config, logger: false });
+// A fresh data directory (the writes bench) has no admin yet.
+await bootstrap(services);
 const account = await services.database.db.selectFrom('accounts').select('id').where('login_name', '=', 'admin').executeTakeFirstOrThrow();
 const { token } = await services.database.db.transaction().execute((trx) =>
   createApiToken(systemContext(services, trx), Number(account.id), 'bench', new Date(Date.now() + 86_400_000)),

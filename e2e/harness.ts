@@ -22,7 +22,7 @@ export interface Harness {
  * A real server on a loopback port (SQLite in a temp directory, or PostgreSQL when DATABASE_URL is set),
  * built with the test-only captcha hook, and Debian's Chromium driven by playwright-core.
  */
-export async function startHarness(demoCustomers = 50, mfaRequiredRoles = 'none'): Promise<Harness> {
+export async function startHarness(demoCustomers = 50, mfaRequiredRoles = 'none', env: Record<string, string> = {}): Promise<Harness> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'insure-e2e-'));
   const config = configFrom({
     DATA_DIR: dataDir,
@@ -32,6 +32,7 @@ export async function startHarness(demoCustomers = 50, mfaRequiredRoles = 'none'
     DATABASE_URL: process.env.E2E_DATABASE_URL,
     // Journeys about other things sign in with a password only; the MFA journey sets its own.
     MFA_REQUIRED_ROLES: mfaRequiredRoles,
+    ...env,
   });
   const app = await buildApp({ config, logger: false, testHooks: { exposeCaptchaAnswer: true } });
   await bootstrap(app.services);
@@ -59,15 +60,27 @@ export async function startHarness(demoCustomers = 50, mfaRequiredRoles = 'none'
 export async function signIn(page: Page, baseUrl: string, loginName: string, password: string): Promise<void> {
   // CI machines have two cores shared with the server under test: be patient rather than flaky.
   page.setDefaultTimeout(60_000);
-  const captchaAnswer = page.waitForResponse((response) => response.url().includes('/api/auth/captcha'));
-  await page.goto(`${baseUrl}/login`);
-  const response = await captchaAnswer;
-  const answer = response.headers()['x-test-captcha-answer'];
-  if (!answer) throw new Error('captcha test hook is not enabled');
-  await page.getByTestId('login-name').fill(loginName);
-  await page.getByTestId('login-password').fill(password);
-  await page.getByTestId('login-captcha').fill(answer);
-  await page.getByTestId('login-submit').click();
+  // The page may fetch a captcha more than once (a refresh, a re-render): the answer that counts is the latest.
+  let answer: string | undefined;
+  const onResponse = (response: import('playwright-core').Response) => {
+    if (!response.url().includes('/api/auth/captcha')) return;
+    const header = response.headers()['x-test-captcha-answer'];
+    if (header) answer = header;
+  };
+  page.on('response', onResponse);
+  try {
+    await page.goto(`${baseUrl}/login`);
+    await page.getByTestId('login-name').fill(loginName);
+    await page.getByTestId('login-password').fill(password);
+    for (let waited = 0; !answer && waited < 30_000; waited += 100) await page.waitForTimeout(100);
+    if (!answer) throw new Error('captcha test hook is not enabled');
+    // Let a captcha request already under way land before reading the answer.
+    await page.waitForLoadState('networkidle');
+    await page.getByTestId('login-captcha').fill(answer);
+    await page.getByTestId('login-submit').click();
+  } finally {
+    page.off('response', onResponse);
+  }
 }
 
 export const shot = (page: Page, name: string) => page.screenshot({ path: path.join(artifacts, `${name}.png`), fullPage: true });

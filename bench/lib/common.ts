@@ -17,6 +17,8 @@ export interface BenchOptions {
   connections: number;
   rows: number;
   only?: string[];
+  /** writes: sequential creates per mode. */
+  writes?: number;
 }
 
 /** Default data directory of a seeded SQLite data set (under /tmp: never in the repository). */
@@ -87,10 +89,12 @@ export interface RunningServer {
 }
 
 /** Starts bench/server.ts (the real app via buildApp) as a child process on a loopback port. */
-export async function startServer(options: { dataDir: string; databaseUrl?: string }): Promise<RunningServer> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(benchDir, 'server.ts')], {
+export async function startServer(options: { dataDir: string; databaseUrl?: string; sqliteSynchronous?: 'FULL' | 'NORMAL' }): Promise<RunningServer> {
+  // BENCH_SERVER_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the server without touching the load generator.
+  const nodeArgs = process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', path.join(benchDir, 'server.ts')], {
     cwd: benchDir,
-    env: { ...process.env, BENCH_DATA_DIR: options.dataDir, BENCH_DATABASE_URL: options.databaseUrl ?? '' },
+    env: { ...process.env, BENCH_DATA_DIR: options.dataDir, BENCH_DATABASE_URL: options.databaseUrl ?? '', BENCH_SQLITE_SYNCHRONOUS: options.sqliteSynchronous ?? '' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const ready = await new Promise<{ port: number; token: string; pid: number }>((resolve, reject) => {

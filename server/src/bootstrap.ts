@@ -1,7 +1,7 @@
-import { builtinRoles } from '@insure/model/permissions';
+import { allPermissionKeys, builtinRoles } from '@insure/model/permissions';
 import { getEntity } from '@insure/model/registry';
 import type { Services, WriteContext } from './entities/context.ts';
-import { createRecord } from './entities/write.ts';
+import { createRecord, updateRecord } from './entities/write.ts';
 import { systemActor } from './platform/access/system-actor.ts';
 import { generatePassword, hashPassword } from './platform/auth/password.ts';
 import { setPassword } from './domains/account/credentials.ts';
@@ -23,9 +23,21 @@ export async function bootstrap(services: Services): Promise<{ adminPassword: st
       head = { id };
     }
     ctx = systemContext(services, trx, Number(head.id));
+    // Permissions this version brings that the installation has not seen yet go to the built-in roles that define
+    // them; permissions an admin removed earlier stay removed (they are already in the catalogue).
+    const known = new Set((await trx.selectFrom('permission_catalog').select('key').execute()).map((row) => String(row.key)));
+    const added = allPermissionKeys().filter((key) => !known.has(key));
+    if (added.length) await trx.insertInto('permission_catalog').values(added.map((key) => ({ key, added_at: ctx.now.toISOString() }))).execute();
     for (const role of builtinRoles) {
-      const exists = await trx.selectFrom('roles').select('id').where('builtin_key', '=', role.key).executeTakeFirst();
-      if (exists) continue;
+      const exists = await trx.selectFrom('roles').select(['id', 'version', 'permissions']).where('builtin_key', '=', role.key).executeTakeFirst();
+      if (exists) {
+        const current: string[] = typeof exists.permissions === 'string' ? JSON.parse(exists.permissions) : ((exists.permissions as string[] | null) ?? []);
+        const missing = role.permissions().filter((key) => added.includes(key) && !current.includes(key));
+        // Keys of modules this version removed (e.g. backupRecord) are dropped on the way: the role editor refuses unknown keys.
+        const valid = new Set(allPermissionKeys());
+        if (missing.length) await updateRecord(ctx, getEntity('role'), Number(exists.id), { version: Number(exists.version), permissions: [...current.filter((key) => valid.has(key)), ...missing] });
+        continue;
+      }
       const id = await createRecord(ctx, getEntity('role'), {
         name: role.name.zh,
         dataScope: role.dataScope,

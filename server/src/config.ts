@@ -1,5 +1,17 @@
 import path from 'node:path';
+import { Cron } from 'croner';
 import { z } from 'zod';
+
+/** A cron expression croner accepts (checked at start, not at the first run), or 'off'. */
+const cron = z.string().refine((value) => {
+  if (value === 'off') return true;
+  try {
+    new Cron(value, { paused: true }).stop();
+    return true;
+  } catch {
+    return false;
+  }
+}, 'must be a cron expression (seconds first) or off');
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -12,6 +24,9 @@ const schema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   DATA_DIR: z.string().default('./data'),
   DATABASE_URL: z.string().regex(/^(postgres(ql)?:\/\/|sqlite:)/, 'must start with postgres:// or sqlite:').optional(),
+  DATABASE_READ_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must start with postgres://').optional(),
+  // Owner connection for migrations when DATABASE_URL is a non-owner app role (PostgreSQL; docs/operations.md).
+  MIGRATION_DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must start with postgres://').optional(),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must start with redis://').optional(),
   REDIS_PREFIX: z.string().regex(/^[\w:.-]{1,40}$/).default('insure:'),
   ADMIN_PASSWORD: z.string().min(10).max(128).optional(),
@@ -30,13 +45,60 @@ const schema = z.object({
   ATTACHMENT_DIR: z.string().optional(),
   ATTACHMENT_MAX_MB: z.coerce.number().int().min(1).max(500).default(20),
   MFA_REQUIRED_ROLES: z.string().regex(/^[\w,]*$/).default('admin,securityAdmin'),
+  SMS_PROVIDER: z.enum(['log', 'aliyun', 'tencent']).default('log'),
+  SMS_ALIYUN_ACCESS_KEY_ID: z.string().optional(),
+  SMS_ALIYUN_ACCESS_KEY_SECRET: z.string().optional(),
+  SMS_ALIYUN_SIGN_NAME: z.string().optional(),
+  SMS_ALIYUN_ENDPOINT: z.string().url().default('https://dysmsapi.aliyuncs.com/'),
+  SMS_TENCENT_SECRET_ID: z.string().optional(),
+  SMS_TENCENT_SECRET_KEY: z.string().optional(),
+  SMS_TENCENT_SDK_APP_ID: z.string().optional(),
+  SMS_TENCENT_SIGN_NAME: z.string().optional(),
+  SMS_TENCENT_REGION: z.string().default('ap-guangzhou'),
+  SMS_TENCENT_ENDPOINT: z.string().url().default('https://sms.tencentcloudapi.com/'),
+  SMS_RECEIPT_TOKEN: z.string().min(16).optional(),
+  SMS_UTC_OFFSET_MINUTES: z.coerce.number().int().min(-720).max(840).default(480),
+  SMS_QUIET_START_HOUR: z.coerce.number().int().min(0).max(23).default(21),
+  SMS_QUIET_END_HOUR: z.coerce.number().int().min(0).max(23).default(8),
+  SMS_DAILY_CAP: z.coerce.number().int().min(1).max(100).default(3),
+  SMS_WEEKLY_CAP: z.coerce.number().int().min(1).max(500).default(10),
+  SMS_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
+  SMS_PRICE_CENTS: z.coerce.number().int().min(0).max(10_000).default(5),
+  SMS_SEND_LEASE_SECONDS: z.coerce.number().int().min(5).max(3600).default(120),
   POLICY_GRACE_DAYS: z.coerce.number().int().min(0).max(365).default(60),
+  /** Customer pool: days without a follow-up before a customer returns (organisations may set their own). */
+  POOL_RETURN_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  POOL_NOTICE_DAYS: z.coerce.number().int().min(0).max(365).default(3),
+  /** Pool claims per salesperson and day when none of their roles sets a limit. */
+  POOL_CLAIM_LIMIT: z.coerce.number().int().min(0).max(10000).default(5),
   JOBS_ENABLED: bool.default(true),
+  PASSWORD_MIN_LENGTH: z.coerce.number().int().min(8).max(64).default(10),
+  PASSWORD_REQUIRE_CLASSES: bool.default(false),
+  EXPORT_APPROVAL_ROWS: z.coerce.number().int().min(0).max(100_000_000).default(5000),
+  LIST_TOTAL_CACHE_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),
+  // Cybersecurity Law Art. 21 / 等保: network logs kept at least six months.
+  AUDIT_RETENTION_DAYS: z.coerce
+    .number()
+    .int()
+    .min(180, 'must be at least 180: the operation log is kept at least six months (Cybersecurity Law Art. 21, 等保)')
+    .max(36_500)
+    .default(365),
+  AUDIT_ARCHIVE_DIR: z.string().optional(),
   METRICS_TOKEN: z.string().min(16).optional(),
+  BACKUP_DIR: z.string().optional(),
+  /** Cron (server local time, seconds first) for the scheduled system backup; 'off' turns it off. */
+  BACKUP_CRON: cron.default('0 0 2 * * *'),
+  /** Cron for the scheduled important-data export; off unless set. */
+  BACKUP_IMPORTANT_CRON: cron.default('off'),
+  BACKUP_IMPORTANT_MODULES: z.string().regex(/^[a-zA-Z,]+$/).default('customer,policy,claim,contract,salesperson'),
+  BACKUP_KEEP_DAILY: z.coerce.number().int().min(1).max(366).default(7),
+  BACKUP_KEEP_WEEKLY: z.coerce.number().int().min(0).max(520).default(4),
+  BACKUP_ENCRYPTION_KEY: z.string().regex(/^[A-Za-z0-9+/]{43}=$/, 'must be 32 bytes in base64').optional(),
+  BACKUP_UPLOAD_MAX_MB: z.coerce.number().int().min(1).max(1_000_000).default(10_240),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
 });
 
-export type Config = z.infer<typeof schema> & { sqliteFile: string | null };
+export type Config = z.infer<typeof schema> & { sqliteFile: string | null; backupDir: string; auditArchiveDir: string };
 
 /** Parses the environment once; on any bad variable prints every problem and exits. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
@@ -54,7 +116,8 @@ export function withDerived(data: z.infer<typeof schema>): Config {
   let sqliteFile: string | null = null;
   if (!data.DATABASE_URL) sqliteFile = path.join(dataDir, 'insure.db');
   else if (data.DATABASE_URL.startsWith('sqlite:')) sqliteFile = data.DATABASE_URL.slice('sqlite:'.length);
-  return { ...data, DATA_DIR: dataDir, sqliteFile };
+  const auditArchiveDir = path.resolve(data.AUDIT_ARCHIVE_DIR ?? path.join(dataDir, 'audit-archive'));
+  return { ...data, DATA_DIR: dataDir, sqliteFile, backupDir: path.resolve(data.BACKUP_DIR ?? path.join(dataDir, 'backups')), auditArchiveDir };
 }
 
 /** Builds a config for tests and tools without touching process.env. */

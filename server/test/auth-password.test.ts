@@ -140,3 +140,39 @@ describe('password storage', () => {
     expect(new Set(salts).size).toBe(salts.length);
   });
 });
+
+describe('the 等保 composition switch (PASSWORD_REQUIRE_CLASSES, PASSWORD_MIN_LENGTH)', () => {
+  let strict: TestApp;
+  let strictAdmin: Client;
+  let strictOrg: number;
+  beforeAll(async () => {
+    strict = await buildTestApp({ env: { PASSWORD_REQUIRE_CLASSES: 'true', PASSWORD_MIN_LENGTH: '12' } });
+    strictAdmin = await loginAdmin(strict);
+    strictOrg = await headOfficeId(strictAdmin);
+  });
+  afterAll(() => strict.close());
+
+  it('asks for three character classes and the configured length, in self-service and admin resets', async () => {
+    const user = await accountClient(strict, strictAdmin, { loginName: 'classes_user', orgId: strictOrg, roles: ['salesperson'] });
+    const change = (newPassword: string) => user.request('POST', '/api/me/password', { currentPassword: userPassword, newPassword });
+    const lowerOnly = await change('quietharbourlampshade');
+    expect(lowerOnly.status).toBe(400);
+    expect(lowerOnly.body.reasons).toEqual({ newPassword: 'password_needs_classes' });
+    const short = await change('Quiet-Lamp7');
+    expect(short.body.reasons).toEqual({ newPassword: 'password_too_short' });
+    expect(short.body.fields.newPassword).toContain('12');
+    const accounts = await strictAdmin.request('GET', '/api/accounts?pageSize=50');
+    const id = (accounts.body.items as { id: number; loginName: string }[]).find((item) => item.loginName === 'classes_user')!.id;
+    const reset = await strictAdmin.request('POST', `/api/accounts/${id}/reset-password`, { password: 'onlylowercaseletters' });
+    expect(reset.body.reasons).toEqual({ password: 'password_needs_classes' });
+    // A generated password always satisfies the policy.
+    expect((await strictAdmin.request('POST', `/api/accounts/${id}/reset-password`, {})).status).toBe(200);
+    expect((await change('Quiet-Harbour-Lamp-88')).status).toBe(401);
+  });
+
+  it('leaves classes off by default (ASVS): a long lower-case passphrase is fine', async () => {
+    const user = await freshUser();
+    const response = await user.request('POST', '/api/me/password', { currentPassword: userPassword, newPassword: 'quietharbourlampshade' });
+    expect(response.status).toBe(200);
+  });
+});

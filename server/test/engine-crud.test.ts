@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildCustomer, createCustomer, createOrganisation, createSalesperson, headOfficeId } from './factories.ts';
+import { buildCustomer, createCustomer, createOrganisation, createSalesperson, grantConsent, headOfficeId } from './factories.ts';
 import { type Client, type TestApp, buildTestApp, countRows, loginAdmin } from './test-app.ts';
 
 let app: TestApp;
@@ -81,6 +81,7 @@ describe('soft delete and restore', () => {
 
   it('refuses to restore a record whose unique value was taken meanwhile', async () => {
     const original = await createCustomer(admin, { orgId: headId });
+    await grantConsent(admin, original.id as number, 'idNumber');
     const detail = await admin.request('POST', `/api/customers/${original.id}/reveal`, { fields: ['idNumber'], reason: '测试唯一性' });
     expect((await admin.request('DELETE', `/api/customers/${original.id}`)).status).toBe(204);
     const taker = await admin.request('POST', '/api/customers', buildCustomer({ orgId: headId, idNumber: detail.body.values.idNumber }));

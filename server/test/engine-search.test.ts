@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCustomer, createSalesperson, headOfficeId, uniquePhone, validIdNumber } from './factories.ts';
+import { createCustomer, createSalesperson, grantConsent, headOfficeId, uniquePhone, validIdNumber } from './factories.ts';
 import { type ApiResponse, type Client, type TestApp, accountClient, buildTestApp, countRows, loginAdmin, rawRows } from './test-app.ts';
 
 let app: TestApp;
@@ -57,6 +57,8 @@ describe('personal data', () => {
   });
 
   it('is revealed in plain text with a reason, and the reveal is audited without the values', async () => {
+    await grantConsent(admin, target.id as number, 'idNumber');
+    await grantConsent(admin, target.id as number, 'health');
     const before = await countRows(app, 'audit_logs');
     const response = await admin.request('POST', `/api/customers/${target.id}/reveal`, { fields: ['idNumber', 'phone', 'healthStatus'], reason: '核保需要核对身份' });
     expect(response.status).toBe(200);
@@ -149,5 +151,34 @@ describe('filters', () => {
     expect((await query({ sort: 'name; drop table customers' })).status).toBe(400);
     expect((await query({ filters: { id_number_bidx: 'x' } })).status).toBe(400);
     expect((await admin.request('GET', '/api/customers?sort=deleted_at')).status).toBe(400);
+  });
+});
+
+describe('keyword search across pages', () => {
+  it('pages through name and phone matches in list order, each record once, with the right total', async () => {
+    const made: number[] = [];
+    for (let n = 0; n < 6; n++) made.push((await createCustomer(admin, { orgId: headId, name: `钱多多${n}`, birthDate: `1980-01-0${n + 1}` })).id as number);
+    const phone = uniquePhone();
+    // Matches the keyword by phone only: the phone branch and the name branch must both feed the page.
+    const byPhone = (await createCustomer(admin, { orgId: headId, name: '赵不相干', phone })).id as number;
+    const pages: number[] = [];
+    for (let page = 1; page <= 3; page++) {
+      const response = await admin.request('GET', `/api/customers?q=${encodeURIComponent('钱多多')}&pageSize=4&page=${page}`);
+      expect(response.status).toBe(200);
+      expect(response.body.total).toBe(6);
+      pages.push(...(response.body.items as { id: number }[]).map((item) => item.id));
+    }
+    expect(pages).toEqual([...made].reverse());
+
+    const sorted: number[] = [];
+    for (let page = 1; page <= 2; page++) {
+      const response = await admin.request('GET', `/api/customers?q=${encodeURIComponent('钱多多')}&pageSize=4&page=${page}&sort=birthDate&order=asc`);
+      sorted.push(...(response.body.items as { id: number }[]).map((item) => item.id));
+    }
+    expect(sorted).toEqual(made);
+
+    const phoneHit = await query({ q: phone, pageSize: 5 });
+    expect(ids(phoneHit)).toEqual([byPhone]);
+    expect(phoneHit.body.total).toBe(1);
   });
 });

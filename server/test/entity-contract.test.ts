@@ -23,7 +23,7 @@ function sampleValue(field: Field, name: string): unknown {
       if (field.example) return field.unique ? `${field.example}${counter}` : field.example;
       return `${name}-${counter}`.slice(0, field.max ?? 100);
     case 'textarea':
-      return `备注 ${counter}`;
+      return field.example ?? `备注 ${counter}`;
     case 'phone':
       return uniquePhone();
     case 'idCard':
@@ -44,7 +44,8 @@ function sampleValue(field: Field, name: string): unknown {
     case 'bool':
       return true;
     case 'enum':
-      return field.options[0]!.value;
+      // a unique choice (one settings row per pipeline stage) needs a different option each time
+      return field.unique ? field.options[counter % field.options.length]!.value : field.options[0]!.value;
     case 'permissions':
       return ['customer:view'];
     default:
@@ -82,6 +83,16 @@ async function moveIntoStatuses(entity: Entity, id: number, statuses: string[] |
   const response = await admin.request('POST', `/api/${entity.plural}/${id}/actions/${move.action}`, {});
   if (response.status !== 200) throw new Error(`${move.action} failed: ${response.text}`);
 }
+
+/**
+ * Entities with a natural key (one SLA row per type and priority, one enrolment per course and trainee, one
+ * participation per campaign and customer): the second record of the delete/restore check needs another key.
+ */
+const secondRecordKey: Record<string, () => Promise<Record<string, unknown>>> = {
+  ticketSla: async () => ({ priority: 'high' }),
+  trainingEnrolment: async () => ({ salespersonId: (await admin.request('POST', '/api/salespeople', await sampleInput(getEntity('salesperson')))).body.id }),
+  campaignParticipant: async () => ({ customerId: (await admin.request('POST', '/api/customers', await sampleInput(getEntity('customer')))).body.id }),
+};
 
 async function ensureRecord(entity: Entity): Promise<number> {
   const existing = created.get(entity.name);
@@ -151,7 +162,7 @@ describe.each(entities.map((entity) => [entity.name, entity] as const))('%s thro
   });
 
   it('deletes softly and restores', async () => {
-    const other = await admin.request('POST', `/api/${entity.plural}`, await sampleInput(entity));
+    const other = await admin.request('POST', `/api/${entity.plural}`, { ...(await sampleInput(entity)), ...(await secondRecordKey[entity.name]?.()) });
     expect(other.status, other.text).toBe(201);
     const removed = await admin.request('DELETE', `/api/${entity.plural}/${other.body.id}`);
     expect(removed.status).toBe(204);

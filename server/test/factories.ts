@@ -92,3 +92,7 @@ export async function headOfficeId(client: Client): Promise<number> {
   const response = await client.request('GET', '/api/organisations/tree');
   return response.body.items[0].id as number;
 }
+
+/** Records the customer's consent to one category of sensitive data (needed before revealing it). */
+export const grantConsent = (client: Client, customerId: number, category: 'health' | 'idNumber' | 'financial', overrides: Input = {}) =>
+  created(client, '/api/consents', { customerId, category, purpose: 'underwriting', channel: 'paper', grantedAt: '2020-01-01', ...overrides });

@@ -101,15 +101,22 @@ describe('the salesperson performance', () => {
   });
 
   it('computes the close rate as won / (won + lost) from opportunities and follows stage changes', async () => {
-    const opportunity = async (stage: string) => expectStatus(await admin.request('POST', '/api/opportunities', { title: `机会-${stage}`, stage, ownerId: salespersonId, orgId: headId }), 201, 'opportunity').body;
+    const buyer = await customer();
+    // opportunities reach won and lost through their stage moves (lost with its reason)
+    const opportunity = async (stage: string) => {
+      const created = expectStatus(await admin.request('POST', '/api/opportunities', { title: `机会-${stage}`, customerId: buyer, ownerId: salespersonId, orgId: headId }), 201, 'opportunity').body;
+      if (stage !== 'lead') expectStatus(await admin.request('POST', `/api/opportunities/${created.id}/move`, { stage, ...(stage === 'lost' ? { lostReason: '客户选择了其他公司' } : {}) }), 200, `move to ${stage}`);
+      return created;
+    };
     await opportunity('won');
     await opportunity('won');
-    const third = await opportunity('won');
     await opportunity('lost');
+    const reopened = await opportunity('lost');
     await opportunity('proposal');
-    expect(await performance()).toMatchObject({ won: 3, lost: 1, closeRate: 0.75 });
-    expectStatus(await admin.request('PATCH', `/api/opportunities/${third.id}`, { stage: 'lost', version: third.version }), 200, 'lose one');
     expect(await performance()).toMatchObject({ won: 2, lost: 2, closeRate: 0.5 });
+    expectStatus(await admin.request('POST', `/api/opportunities/${reopened.id}/move`, { stage: 'negotiation' }), 200, 'reopen');
+    expectStatus(await admin.request('POST', `/api/opportunities/${reopened.id}/move`, { stage: 'won' }), 200, 'win it');
+    expect(await performance()).toMatchObject({ won: 3, lost: 1, closeRate: 0.75 });
   });
 
   it('counts the customers the salesperson gained in the period', async () => {

@@ -42,6 +42,22 @@ describe('migrations', () => {
       }
     });
 
+    it('leave every index with the columns the declarations ask for (redefined indexes are rebuilt)', async () => {
+      for (const table of desiredSchema()) {
+        for (const index of table.indexes) {
+          const expected = index.columns.map((column) => column.replace(/ desc$/, ''));
+          let actual: string[];
+          if (app.dialect === 'sqlite') {
+            actual = (await rawRows<{ name: string }>(app, `select name from pragma_index_info('${index.name}') order by seqno`)).map((row) => row.name);
+          } else {
+            const [row] = await rawRows<{ indexdef: string }>(app, `select indexdef from pg_indexes where schemaname = current_schema() and indexname = '${index.name}'`);
+            actual = /\((.*?)\)(?: WHERE|$)/.exec(row?.indexdef ?? '')?.[1]!.split(', ').map((part) => part.split(' ')[0]!.replace(/"/g, '')) ?? [];
+          }
+          expect(actual, `${table.name}.${index.name}`).toEqual(expected);
+        }
+      }
+    });
+
     it('run in the test schema when on PostgreSQL', async () => {
       if (app.dialect !== 'postgres') return;
       const [row] = await rawRows<{ schema: string }>(app, 'select current_schema() as schema');

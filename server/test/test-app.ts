@@ -26,6 +26,8 @@ export interface BuildTestAppOptions {
   env?: Record<string, string>;
   /** Load the demo set (branches, salespeople, accounts) with this many customers. */
   demoCustomers?: number;
+  /** A second node of this app: same database, data directory and Redis key space (closing it leaves them). */
+  nodeOf?: TestApp;
 }
 
 async function withPgClient<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
@@ -43,6 +45,11 @@ async function withPgClient<T>(url: string, work: (client: pg.Client) => Promise
  * PostgreSQL schema (dropped on close) selected through the connection's search_path option.
  */
 export async function buildTestApp(options: BuildTestAppOptions = {}): Promise<TestApp> {
+  if (options.nodeOf) {
+    const first = options.nodeOf;
+    const node = await buildApp({ config: first.services.config, clock: options.clock, logger: false, testHooks: { exposeCaptchaAnswer: true } });
+    return { ...node, dialect: first.dialect, dataDir: first.dataDir };
+  }
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'insure-test-'));
   const baseUrl = process.env.DATABASE_URL;
   let databaseUrl: string | undefined;

@@ -68,6 +68,11 @@ export interface FieldOptions {
   pattern?: string;
   /** A typical value: the input placeholder, and the seed of generated test data. */
   example?: string;
+  /**
+   * Sensitive personal information (PIPL art. 28): revealing it needs an active consent of this category
+   * (see the consent entity). Only on customer fields.
+   */
+  consentCategory?: 'health' | 'idNumber' | 'financial';
 }
 
 export interface FieldBase extends FieldOptions {

@@ -6,7 +6,12 @@ export const extraModules = [
   { name: 'auditLog', label: { zh: '操作日志', en: 'Operation log' }, actions: ['view', 'export'] as Action[] },
   { name: 'loginLog', label: { zh: '登录日志', en: 'Login log' }, actions: ['view', 'export'] as Action[] },
   { name: 'apiToken', label: { zh: 'API 令牌', en: 'API tokens' }, actions: ['view', 'create', 'delete'] as Action[] },
+  { name: 'incentiveRun', label: { zh: '佣金结算', en: 'Commission runs' }, actions: ['view', 'create', 'approve'] as Action[] },
+  { name: 'salesPerformance', label: { zh: '销售业绩统计', en: 'Sales performance' }, actions: ['view'] as Action[] },
   { name: 'recycleBin', label: { zh: '回收站', en: 'Recycle bin' }, actions: ['view', 'delete'] as Action[] },
+  { name: 'exportRequest', label: { zh: '导出审批', en: 'Export approvals' }, actions: ['view', 'approve'] as Action[] },
+  // export = download a backup file; import = upload one and restore (restore also asks for the password again).
+  { name: 'backup', label: { zh: '数据备份', en: 'Backups' }, actions: ['view', 'create', 'delete', 'export', 'import'] as Action[] },
 ];
 
 /** Actions that make sense for an entity: reveal only where it holds personal data. */
@@ -30,7 +35,7 @@ const manage = (...modules: string[]) =>
   modules.flatMap((module) => [...write(module), `${module}:delete`, `${module}:import`, `${module}:approve`]);
 
 const businessModules = entities
-  .filter((entity) => !['account', 'role', 'backupRecord', 'customFieldDefinition'].includes(entity.name))
+  .filter((entity) => !['account', 'role', 'customFieldDefinition'].includes(entity.name))
   .map((entity) => entity.name);
 
 export interface BuiltinRole {
@@ -59,19 +64,33 @@ export const builtinRoles: BuiltinRole[] = [
     key: 'branchManager',
     name: { zh: '分公司经理', en: 'Branch manager' },
     dataScope: 'org',
-    permissions: () => [...manage(...businessModules), 'customer:reveal', 'salesperson:reveal', 'claim:reveal', 'smsMessage:reveal', ...read('account')],
+    permissions: () => [
+      ...manage(...businessModules),
+      'customer:reveal',
+      'salesperson:reveal',
+      'claim:reveal',
+      'smsMessage:reveal',
+      ...read('account'),
+      'exportRequest:view',
+      'exportRequest:approve',
+      'incentiveRun:view', 'incentiveRun:create', 'incentiveRun:approve', 'salesPerformance:view',
+    ],
   },
   {
     key: 'salesManager',
     name: { zh: '销售经理', en: 'Sales manager' },
     dataScope: 'org',
     permissions: () => [
-      ...view('organisation', 'product', 'incentivePolicy', 'smsTemplate', 'trainingPlan', 'trainingCourse'),
-      ...read('salesperson', 'policy', 'contract', 'claim', 'incentivePayout', 'trainingEnrolment', 'competitorAnalysis', 'reportDefinition'),
-      ...write('customer', 'customerGroup', 'customerTag', 'interaction', 'feedback', 'opportunity', 'salesPlan', 'signing', 'campaign', 'smsMessage'),
+      ...view('organisation', 'product', 'incentivePolicy', 'smsTemplate', 'trainingPlan', 'trainingCourse', 'ticketSla', 'surveyTemplate'),
+      ...read('salesperson', 'policy', 'contract', 'claim', 'incentivePayout', 'trainingEnrolment', 'competitorAnalysis', 'competitor', 'pipelineStage', 'reportDefinition', 'qualification'),
+      ...write('customer', 'customerGroup', 'customerTag', 'consent', 'interaction', 'feedback', 'opportunity', 'salesPlan', 'signing', 'campaign', 'campaignParticipant', 'smsMessage', 'survey'),
       'customer:reveal',
       'opportunity:delete',
       'salesPlan:approve',
+      'exportRequest:view',
+      'exportRequest:approve',
+      'incentiveRun:view',
+      'salesPerformance:view',
     ],
   },
   {
@@ -79,9 +98,11 @@ export const builtinRoles: BuiltinRole[] = [
     name: { zh: '业务员', en: 'Salesperson' },
     dataScope: 'own',
     permissions: () => [
-      ...view('organisation', 'salesperson', 'product', 'policy', 'contract', 'claim', 'salesPlan', 'incentivePayout', 'trainingPlan', 'trainingCourse', 'trainingEnrolment', 'campaign', 'competitorAnalysis', 'customerGroup', 'customerTag'),
-      ...write('customer', 'interaction', 'opportunity', 'signing', 'feedback'),
+      ...view('organisation', 'salesperson', 'product', 'policy', 'contract', 'claim', 'salesPlan', 'incentivePayout', 'trainingPlan', 'trainingCourse', 'trainingEnrolment', 'campaign', 'campaignParticipant', 'competitorAnalysis', 'competitor', 'customerGroup', 'customerTag', 'qualification', 'survey', 'surveyTemplate'),
+      ...write('customer', 'consent', 'interaction', 'opportunity', 'signing', 'feedback'),
       'customer:reveal',
+      'incentiveRun:view',
+      'salesPerformance:view',
     ],
   },
   {
@@ -89,10 +110,10 @@ export const builtinRoles: BuiltinRole[] = [
     name: { zh: '客服专员', en: 'Customer-service agent' },
     dataScope: 'org',
     permissions: () => [
-      ...view('organisation', 'salesperson', 'product', 'policy', 'contract', 'claim', 'smsMessage', 'smsTemplate'),
+      ...view('organisation', 'salesperson', 'product', 'policy', 'contract', 'claim', 'smsMessage', 'smsTemplate', 'ticketSla', 'surveyTemplate'),
       'customer:view',
       'customer:edit',
-      ...write('interaction', 'feedback'),
+      ...write('consent', 'interaction', 'feedback', 'survey'),
       'feedback:approve',
     ],
   },
@@ -106,12 +127,12 @@ export const builtinRoles: BuiltinRole[] = [
     key: 'analyst',
     name: { zh: '数据分析师', en: 'Analyst' },
     dataScope: 'all',
-    permissions: () => [...read(...businessModules), ...write('customerAnalysis', 'reportDefinition'), 'customerAnalysis:delete', 'reportDefinition:delete'],
+    permissions: () => [...read(...businessModules), ...write('customerAnalysis', 'reportDefinition'), 'customerAnalysis:delete', 'reportDefinition:delete', 'incentiveRun:view', 'salesPerformance:view'],
   },
   {
     key: 'trainer',
     name: { zh: '培训专员', en: 'Trainer' },
     dataScope: 'org',
-    permissions: () => [...view('organisation', 'salesperson', 'product'), ...manage('trainingPlan', 'trainingCourse', 'trainingEnrolment')],
+    permissions: () => [...view('organisation', 'salesperson', 'product'), ...manage('trainingPlan', 'trainingCourse', 'trainingEnrolment', 'qualification')],
   },
 ];

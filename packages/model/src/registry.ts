@@ -1,9 +1,11 @@
 import type { Entity } from './entity.ts';
 import { account } from './entities/account.ts';
-import { backupRecord } from './entities/backup-record.ts';
 import { campaign } from './entities/campaign.ts';
+import { campaignParticipant } from './entities/campaign-participant.ts';
 import { claim } from './entities/claim.ts';
+import { competitor } from './entities/competitor.ts';
 import { competitorAnalysis } from './entities/competitor-analysis.ts';
+import { consent } from './entities/consent.ts';
 import { contract } from './entities/contract.ts';
 import { contractAmendment } from './entities/contract-amendment.ts';
 import { customer } from './entities/customer.ts';
@@ -17,8 +19,10 @@ import { incentivePolicy } from './entities/incentive-policy.ts';
 import { interaction } from './entities/interaction.ts';
 import { opportunity } from './entities/opportunity.ts';
 import { organisation } from './entities/organisation.ts';
+import { pipelineStage } from './entities/pipeline-stage.ts';
 import { policy } from './entities/policy.ts';
 import { product } from './entities/product.ts';
+import { qualification } from './entities/qualification.ts';
 import { reportDefinition } from './entities/report-definition.ts';
 import { role } from './entities/role.ts';
 import { salesPlan } from './entities/sales-plan.ts';
@@ -26,6 +30,9 @@ import { salesperson } from './entities/salesperson.ts';
 import { signing } from './entities/signing.ts';
 import { smsMessage } from './entities/sms-message.ts';
 import { smsTemplate } from './entities/sms-template.ts';
+import { survey } from './entities/survey.ts';
+import { surveyTemplate } from './entities/survey-template.ts';
+import { ticketSla } from './entities/ticket-sla.ts';
 import { trainingCourse } from './entities/training-course.ts';
 import { trainingEnrolment } from './entities/training-enrolment.ts';
 import { trainingPlan } from './entities/training-plan.ts';
@@ -37,11 +44,16 @@ export const entities: readonly Entity[] = [
   trainingPlan,
   trainingCourse,
   trainingEnrolment,
+  qualification,
   customer,
   customerGroup,
   customerTag,
+  consent,
   interaction,
   feedback,
+  ticketSla,
+  surveyTemplate,
+  survey,
   customerAnalysis,
   product,
   signing,
@@ -50,10 +62,13 @@ export const entities: readonly Entity[] = [
   contractAmendment,
   claim,
   opportunity,
+  pipelineStage,
   salesPlan,
   incentivePolicy,
   incentivePayout,
   campaign,
+  campaignParticipant,
+  competitor,
   competitorAnalysis,
   smsTemplate,
   smsMessage,
@@ -61,7 +76,6 @@ export const entities: readonly Entity[] = [
   account,
   role,
   customFieldDefinition,
-  backupRecord,
 ];
 
 const byName = new Map(entities.map((entity) => [entity.name, entity]));

@@ -4,6 +4,7 @@ import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, type SqliteDatabase, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { Config } from '../config.ts';
+import { TableChanges, trackTableChanges } from './table-changes.ts';
 
 /** Tables are declared at run time from the model, so rows are typed loosely and narrowed at the edges. */
 export type Row = Record<string, unknown>;
@@ -17,6 +18,15 @@ export interface Database {
   close(): Promise<void>;
   /** The raw better-sqlite3 handle (backups, integrity checks); null on PostgreSQL. */
   sqlite: SQLite.Database | null;
+  /** Generations of the tables written through `db` (and, over Redis, by other nodes). */
+  changes: TableChanges;
+  /**
+   * Where reports and analytics read: a PostgreSQL read replica when DATABASE_READ_URL is set (figures may
+   * lag the primary by the replication delay), else the primary itself. Never for reads a write depends on.
+   */
+  reports: DB;
+  /** Connections by state, for the metrics. */
+  poolStats(): { total: number; idle: number; waiting: number };
 }
 
 // PostgreSQL returns int8, numeric, date and timestamptz in forms SQLite never does; align them once here.
@@ -28,7 +38,17 @@ pg.types.setTypeParser(1114, (value) => new Date(`${value}Z`).toISOString());
 
 export function openDatabase(config: Config): Database {
   if (config.sqliteFile) return openSqlite(config.sqliteFile, config.SQLITE_SYNCHRONOUS);
-  return openPostgres(config.DATABASE_URL!);
+  const database = openPostgres(config.DATABASE_URL!);
+  if (!config.DATABASE_READ_URL) return database;
+  const reports: DB = new Kysely<Tables>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: config.DATABASE_READ_URL, max: 5 }) }) });
+  return {
+    ...database,
+    reports,
+    close: async () => {
+      await reports.destroy();
+      await database.close();
+    },
+  };
 }
 
 export function openSqlite(file: string, synchronous: 'FULL' | 'NORMAL' = 'FULL'): Database {
@@ -40,11 +60,15 @@ export function openSqlite(file: string, synchronous: 'FULL' | 'NORMAL' = 'FULL'
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('cache_size = -65536');
   sqlite.pragma('temp_store = MEMORY');
-  const db: DB = new Kysely<Tables>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+  const changes = new TableChanges();
+  const db: DB = new Kysely<Tables>({ dialect: trackTableChanges(new SqliteDialect({ database: withStatementCache(sqlite) }), changes) });
   return {
     db,
     dialect: 'sqlite',
     sqlite,
+    changes,
+    reports: db,
+    poolStats: () => ({ total: 1, idle: sqlite.inTransaction ? 0 : 1, waiting: 0 }),
     close: async () => {
       await db.destroy();
     },
@@ -96,11 +120,15 @@ export async function withBulkWriteCache<T>(database: Database, work: () => Prom
 
 export function openPostgres(url: string, max = 10): Database {
   const pool = new pg.Pool({ connectionString: url, max });
-  const db: DB = new Kysely<Tables>({ dialect: new PostgresDialect({ pool }) });
+  const changes = new TableChanges();
+  const db: DB = new Kysely<Tables>({ dialect: trackTableChanges(new PostgresDialect({ pool }), changes) });
   return {
     db,
     dialect: 'postgres',
     sqlite: null,
+    changes,
+    reports: db,
+    poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
     close: async () => {
       await db.destroy();
     },

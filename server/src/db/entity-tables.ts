@@ -53,7 +53,8 @@ const orderedKinds = new Set<Field['kind']>(['money', 'int', 'decimal', 'date', 
 /**
  * Indexes of one field, chosen for the queries the engine runs on large tables:
  * - unique values: a unique index over live rows; blind indexes: exact lookup of encrypted phone / ID numbers;
- * - keyword-searched text: a pattern index, so `LIKE 'prefix%'` reads only the matching range;
+ * - keyword-searched text: a pattern index (value, deleted_at, list order), so `LIKE 'prefix%'` reads only the
+ *   matching range and a keyword page is ordered and counted from the index alone;
  * - equality filters (enum, reference, bool, exact-match text): (value, deleted_at, status, list order), so a
  *   filtered page is read in list order straight from the index and its total is counted from the index
  *   alone; references get it even when not filterable (dependents, related lists);
@@ -71,8 +72,8 @@ function fieldIndexes(entity: Entity, name: string, field: Field): IndexSpec[] {
   const textual = !equalityKinds.has(field.kind) && !orderedKinds.has(field.kind) && field.kind !== 'permissions';
   const indexes: IndexSpec[] = [];
   if (field.unique) indexes.push({ name: `${table}_${column}_uq`, columns: [column], unique: true, where: live });
-  if (field.search && textual) indexes.push({ name: `${table}_${column}_search`, columns: [column], pattern: true });
   const listOrder = entity.hasSortIndex ? ['sort_index desc', 'id desc'] : ['id desc'];
+  if (field.search && textual) indexes.push({ name: `${table}_${column}_search`, columns: [column, 'deleted_at', ...listOrder], pattern: true });
   const equalityFilter = field.filter && (equalityKinds.has(field.kind) || (textual && field.filterMatch === 'exact'));
   if (field.kind === 'ref' || (equalityFilter && !field.unique)) {
     indexes.push({ name: `${table}_${column}_list`, columns: [column, 'deleted_at', 'status', ...listOrder] });

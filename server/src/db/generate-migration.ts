@@ -3,6 +3,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { desiredSchema } from './desired-schema.ts';
 import { diffSchemas, isEmptyChange } from './migration-diff.ts';
+import { migrations } from './migrations/index.ts';
+import { platformStatementGroups } from './platform-tables.ts';
 import type { SchemaChange, TableSpec } from './schema-spec.ts';
 
 const directory = path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations');
@@ -12,12 +14,26 @@ export function readSnapshot(): TableSpec[] {
   return fs.existsSync(snapshotFile) ? (JSON.parse(fs.readFileSync(snapshotFile, 'utf8')) as TableSpec[]) : [];
 }
 
+/** The statement groups no existing migration contains yet (a group counts as present when one migration has all its statements). */
+export function pendingStatementGroups(existing: SchemaChange[]): NonNullable<SchemaChange['statements']> {
+  const pending: NonNullable<SchemaChange['statements']> = {};
+  for (const group of platformStatementGroups) {
+    for (const dialect of ['sqlite', 'postgres'] as const) {
+      const present = existing.some((change) => group[dialect].every((statement) => change.statements?.[dialect]?.includes(statement)));
+      if (!present) (pending[dialect] ??= []).push(...group[dialect]);
+    }
+  }
+  return pending;
+}
+
 /** Writes migrations/NNNN_<name>.ts with the literal difference between the snapshot and the declarations. */
-export function generateMigration(name: string, extra?: SchemaChange['statements']): string | null {
+export function generateMigration(name: string, extra?: SchemaChange['statements'], droppable: string[] = []): string | null {
   const desired = desiredSchema();
-  const { change, problems } = diffSchemas(readSnapshot(), desired);
+  const { change, problems } = diffSchemas(readSnapshot(), desired, droppable);
   if (problems.length) throw new Error(problems.join('\n'));
-  if (extra) change.statements = extra;
+  const statements = pendingStatementGroups(migrations.map((migration) => migration.change));
+  if (extra) for (const dialect of ['sqlite', 'postgres'] as const) (statements[dialect] ??= []).push(...(extra[dialect] ?? []));
+  if (statements.sqlite?.length || statements.postgres?.length) change.statements = statements;
   if (isEmptyChange(change)) return null;
   const existing = fs.readdirSync(directory).filter((file) => /^\d{4}_.*\.ts$/.test(file));
   const fileName = `${String(existing.length + 1).padStart(4, '0')}_${name.replace(/[^a-z0-9]+/gi, '_')}`;

@@ -69,6 +69,34 @@ export const platformTables: TableSpec[] = [
     ],
   },
   {
+    // One row per archive file the retention job wrote: the anchor the remaining chain continues from.
+    name: 'audit_archives',
+    columns: [
+      { name: 'id', type: 'id' },
+      { name: 'file_name', type: 'text', notNull: true },
+      { name: 'first_id', type: 'bigint', notNull: true },
+      { name: 'last_id', type: 'bigint', notNull: true },
+      { name: 'row_count', type: 'integer', notNull: true },
+      { name: 'first_prev_hash', type: 'text', notNull: true },
+      { name: 'last_hash', type: 'text', notNull: true },
+      { name: 'from_at', type: 'timestamp', notNull: true },
+      { name: 'to_at', type: 'timestamp', notNull: true },
+      { name: 'file_sha256', type: 'text', notNull: true },
+      { name: 'created_at', type: 'timestamp', notNull: true },
+    ],
+    indexes: [{ name: 'audit_archives_last_id', columns: ['last_id'] }],
+  },
+  {
+    // SQLite only: the archival transaction writes the id range here, deletes, and removes it before committing.
+    name: 'audit_archive_guard',
+    columns: [
+      { name: 'first_id', type: 'bigint', notNull: true },
+      { name: 'last_id', type: 'bigint', notNull: true },
+    ],
+    primaryKey: ['first_id'],
+    indexes: [],
+  },
+  {
     name: 'login_logs',
     columns: [
       { name: 'id', type: 'id' },
@@ -103,6 +131,25 @@ export const platformTables: TableSpec[] = [
     indexes: [{ name: 'record_events_record', columns: ['module', 'record_id'] }],
   },
   {
+    // Customer pool history: claims, returns, releases and notices (claim limits are counted here).
+    name: 'customer_pool_events',
+    columns: [
+      { name: 'id', type: 'id' },
+      { name: 'customer_id', type: 'bigint', notNull: true, references: 'customers' },
+      { name: 'org_id', type: 'bigint', notNull: true },
+      { name: 'action', type: 'text', notNull: true },
+      { name: 'salesperson_id', type: 'bigint' },
+      { name: 'reason', type: 'text' },
+      { name: 'day', type: 'text', notNull: true },
+      { name: 'actor_id', type: 'bigint' },
+      { name: 'at', type: 'timestamp', notNull: true },
+    ],
+    indexes: [
+      { name: 'customer_pool_events_customer', columns: ['customer_id'] },
+      { name: 'customer_pool_events_claims', columns: ['salesperson_id', 'action', 'day'] },
+    ],
+  },
+  {
     name: 'outbox',
     columns: [
       { name: 'id', type: 'id' },
@@ -120,6 +167,33 @@ export const platformTables: TableSpec[] = [
       { name: 'outbox_key_uq', columns: ['idempotency_key'], unique: true },
       { name: 'outbox_pending', columns: ['status', 'available_at'] },
     ],
+  },
+  {
+    // Reminder rules of the SMS module: one row per kind, switched and tuned in the UI (defaults apply until saved).
+    name: 'sms_rules',
+    columns: [
+      { name: 'kind', type: 'text', notNull: true },
+      { name: 'enabled', type: 'boolean', notNull: true, default: true },
+      { name: 'settings', type: 'json', notNull: true },
+      { name: 'updated_at', type: 'timestamp', notNull: true },
+      { name: 'updated_by', type: 'bigint' },
+    ],
+    primaryKey: ['kind'],
+    indexes: [],
+  },
+  {
+    // Opt-out and opt-in history per customer: the latest row decides; time and source are kept for evidence.
+    name: 'sms_opt_outs',
+    columns: [
+      { name: 'id', type: 'id' },
+      { name: 'customer_id', type: 'bigint', notNull: true, references: 'customers', onDelete: 'cascade' },
+      { name: 'opted_out', type: 'boolean', notNull: true },
+      { name: 'source', type: 'text', notNull: true },
+      { name: 'note', type: 'text' },
+      { name: 'actor_id', type: 'bigint' },
+      { name: 'at', type: 'timestamp', notNull: true },
+    ],
+    indexes: [{ name: 'sms_opt_outs_customer', columns: ['customer_id', 'id'] }],
   },
   {
     name: 'attachments',
@@ -154,6 +228,82 @@ export const platformTables: TableSpec[] = [
     ],
     indexes: [{ name: 'api_tokens_hash_uq', columns: ['token_hash'], unique: true }],
   },
+  {
+    // Every permission key the installation has known: bootstrap grants only new ones to the built-in roles.
+    name: 'permission_catalog',
+    columns: [
+      { name: 'key', type: 'text', notNull: true },
+      { name: 'added_at', type: 'timestamp', notNull: true },
+    ],
+    primaryKey: ['key'],
+    indexes: [],
+  },
+  {
+    // Exports above EXPORT_APPROVAL_ROWS wait here for a manager's decision; the filter is replayed on download.
+    name: 'export_requests',
+    columns: [
+      { name: 'id', type: 'id' },
+      { name: 'module', type: 'text', notNull: true },
+      { name: 'format', type: 'text', notNull: true },
+      { name: 'columns', type: 'json' },
+      { name: 'query', type: 'json', notNull: true },
+      { name: 'reason', type: 'text', notNull: true },
+      { name: 'row_count', type: 'bigint', notNull: true },
+      { name: 'status', type: 'text', notNull: true, default: 'pending' },
+      { name: 'requested_by', type: 'bigint', notNull: true, references: 'accounts' },
+      { name: 'requester_name', type: 'text', notNull: true },
+      { name: 'org_id', type: 'bigint', notNull: true, references: 'organisations' },
+      { name: 'decided_by', type: 'bigint', references: 'accounts' },
+      { name: 'decider_name', type: 'text' },
+      { name: 'decided_at', type: 'timestamp' },
+      { name: 'decision_note', type: 'text' },
+      { name: 'expires_at', type: 'timestamp' },
+      { name: 'downloaded_at', type: 'timestamp' },
+      { name: 'created_at', type: 'timestamp', notNull: true },
+    ],
+    indexes: [
+      { name: 'export_requests_status', columns: ['status', 'created_at'] },
+      { name: 'export_requests_requester', columns: ['requested_by', 'created_at'] },
+    ],
+  },
+  {
+    // One row per commission period (YYYY-MM): open while it is being run, frozen once approved.
+    name: 'incentive_runs',
+    columns: [
+      { name: 'period', type: 'text', notNull: true },
+      { name: 'status', type: 'text', notNull: true },
+      { name: 'run_count', type: 'integer', notNull: true, default: 0 },
+      { name: 'last_run_at', type: 'timestamp' },
+      { name: 'last_run_by', type: 'text' },
+      { name: 'approved_at', type: 'timestamp' },
+      { name: 'approved_by', type: 'text' },
+    ],
+    primaryKey: ['period'],
+    indexes: [],
+  },
+  {
+    // Statement lines of a period: each says which policy and rule (at which version) produced which amount, in fen.
+    name: 'incentive_lines',
+    columns: [
+      { name: 'id', type: 'id' },
+      { name: 'period', type: 'text', notNull: true },
+      { name: 'salesperson_id', type: 'bigint', notNull: true },
+      { name: 'org_id', type: 'bigint', notNull: true },
+      { name: 'kind', type: 'text', notNull: true },
+      { name: 'policy_id', type: 'bigint' },
+      { name: 'rule_id', type: 'bigint' },
+      { name: 'rule_version', type: 'integer' },
+      { name: 'base_amount', type: 'bigint', notNull: true },
+      { name: 'rate_percent', type: 'real' },
+      { name: 'amount', type: 'bigint', notNull: true },
+      { name: 'source_period', type: 'text' },
+      { name: 'detail', type: 'json', notNull: true },
+    ],
+    indexes: [
+      { name: 'incentive_lines_statement', columns: ['period', 'salesperson_id'] },
+      { name: 'incentive_lines_policy', columns: ['policy_id', 'kind'] },
+    ],
+  },
 ];
 
 /** The audit log is append-only at the database level, whatever the application does. */
@@ -170,3 +320,57 @@ export const auditAppendOnlyStatements = {
     `create trigger audit_logs_no_truncate before truncate on audit_logs for each statement execute function audit_logs_append_only()`,
   ],
 };
+
+/**
+ * Retention: rows leave audit_logs only through the archival path. SQLite lets a DELETE through when its id lies in
+ * a guard range the archival transaction wrote (and removes again before committing); PostgreSQL when the
+ * transaction-local setting `insure.audit_archive` names the range, which only the SECURITY DEFINER function
+ * audit_logs_archive sets (PUBLIC may not call it; db:grant-app-role grants it to the app role). UPDATE and TRUNCATE
+ * stay refused, and audit_archives (the chain anchors) is append-only the same way.
+ */
+export const auditArchivalStatements = {
+  sqlite: [
+    `drop trigger if exists audit_logs_no_delete`,
+    `create trigger audit_logs_no_delete before delete on audit_logs when not exists (select 1 from audit_archive_guard g where old.id between g.first_id and g.last_id) begin select raise(abort, 'audit_logs is append-only'); end`,
+    `create trigger if not exists audit_archives_no_update before update on audit_archives begin select raise(abort, 'audit_archives is append-only'); end`,
+    `create trigger if not exists audit_archives_no_delete before delete on audit_archives begin select raise(abort, 'audit_archives is append-only'); end`,
+  ],
+  postgres: [
+    `create or replace function audit_logs_append_only() returns trigger language plpgsql as $$
+declare
+  allowed text := coalesce(current_setting('insure.audit_archive', true), '');
+begin
+  if tg_op = 'DELETE' and tg_table_name = 'audit_logs' then
+    if allowed <> '' and old.id between split_part(allowed, ':', 1)::bigint and split_part(allowed, ':', 2)::bigint then
+      return old;
+    end if;
+  end if;
+  raise exception '% is append-only', tg_table_name;
+end $$`,
+    `create or replace function audit_logs_archive(first_id bigint, last_id bigint) returns bigint language plpgsql security definer set search_path from current as $$
+declare
+  removed bigint;
+begin
+  if not exists (select 1 from audit_archives a where a.first_id = audit_logs_archive.first_id and a.last_id = audit_logs_archive.last_id
+                 and a.last_hash = (select l.hash from audit_logs l where l.id = audit_logs_archive.last_id)) then
+    raise exception 'no archive record for audit rows % to %', first_id, last_id;
+  end if;
+  perform set_config('insure.audit_archive', first_id || ':' || last_id, true);
+  delete from audit_logs where id between first_id and last_id;
+  get diagnostics removed = row_count;
+  perform set_config('insure.audit_archive', '', true);
+  return removed;
+end $$`,
+    `revoke all on function audit_logs_archive(bigint, bigint) from public`,
+    `drop trigger if exists audit_archives_no_change on audit_archives`,
+    `create trigger audit_archives_no_change before update or delete on audit_archives for each row execute function audit_logs_append_only()`,
+    `drop trigger if exists audit_archives_no_truncate on audit_archives`,
+    `create trigger audit_archives_no_truncate before truncate on audit_archives for each statement execute function audit_logs_append_only()`,
+  ],
+};
+
+/**
+ * Raw statement groups the generator carries into a migration when no existing migration contains them yet
+ * (matched by content), so a regenerated combined migration keeps them. Never edit a group that has landed: add one.
+ */
+export const platformStatementGroups = [auditAppendOnlyStatements, auditArchivalStatements];

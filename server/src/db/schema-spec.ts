@@ -40,8 +40,12 @@ export interface SchemaChange {
   createTables?: TableSpec[];
   addColumns?: { table: string; column: ColumnSpec }[];
   createIndexes?: { table: string; index: IndexSpec }[];
+  /** Indexes removed or redefined (dropped before the creates). */
+  dropIndexes?: string[];
   /** Raw statements per dialect (triggers and the like), run after the rest. */
   statements?: Partial<Record<Dialect, string[]>>;
+  /** Tables removed on purpose (migration:generate --drop-table NAME); dropped last. */
+  dropTables?: string[];
 }
 
 const q = (identifier: string) => `"${identifier.replace(/"/g, '""')}"`;
@@ -124,7 +128,9 @@ export async function applySchemaChange(db: DB, dialect: Dialect, change: Schema
   for (const { table, column } of change.addColumns ?? []) {
     statements.push(`alter table ${q(table)} add column ${columnDdl(column, dialect)}`);
   }
+  for (const name of change.dropIndexes ?? []) statements.push(`drop index if exists ${q(name)}`);
   for (const { table, index } of change.createIndexes ?? []) statements.push(createIndexDdl(table, index, dialect));
   statements.push(...(change.statements?.[dialect] ?? []));
+  for (const table of change.dropTables ?? []) statements.push(`drop table if exists ${q(table)}${dialect === 'postgres' ? ' cascade' : ''}`);
   for (const statement of statements) await sql.raw(statement).execute(db);
 }

@@ -5,6 +5,8 @@ import type { Clock } from '../platform/clock.ts';
 import type { FieldCipher } from '../platform/crypto.ts';
 import type { KeyValueStore } from '../platform/kv.ts';
 import type { SessionManager } from '../platform/auth/session.ts';
+import type { CountCache } from '../db/table-changes.ts';
+import type { Maintenance } from '../platform/maintenance.ts';
 
 /** Long-lived dependencies, built once by buildApp and passed explicitly. */
 export interface Services {
@@ -14,6 +16,10 @@ export interface Services {
   clock: Clock;
   kv: KeyValueStore;
   sessions: SessionManager;
+  /** List totals, kept until their tables change. */
+  counts: CountCache;
+  /** Restores put the node in maintenance (503) while they swap the data. */
+  maintenance: Maintenance;
 }
 
 /** Per-request facts every service call needs. */

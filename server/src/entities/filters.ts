@@ -73,6 +73,11 @@ export function listPredicate(
 
 /** Keyword box over live rows: prefix match on code and text search fields (pattern indexes), exact match on phone / ID number. */
 function keywordPredicate(entity: Entity, keyword: string, cipher: FieldCipher, eb: ExpressionBuilder<Tables, string>) {
+  return eb.or(keywordAlternatives(entity, keyword, cipher, eb));
+}
+
+/** The keyword box's alternatives, one per searched column: lists run each as its own indexed query and unite them. */
+export function keywordAlternatives(entity: Entity, keyword: string, cipher: FieldCipher, eb: ExpressionBuilder<Tables, string>): Expression<SqlBool>[] {
   const table = entity.table;
   const prefix = `${escapeLike(keyword)}%`;
   const alternatives: Expression<SqlBool>[] = [like(sql.ref(`${table}.code`), prefix)];
@@ -87,5 +92,5 @@ function keywordPredicate(entity: Entity, keyword: string, cipher: FieldCipher, 
       alternatives.push(like(sql.ref(`${table}.${column}`), prefix));
     }
   }
-  return eb.or(alternatives);
+  return alternatives;
 }

@@ -8,8 +8,12 @@ export interface EntityHooks {
   beforeWrite?(ctx: WriteContext, entity: Entity, input: Record<string, unknown>, existing: Row | null): Promise<void>;
   /** After the row is written, in the same transaction. */
   afterWrite?(ctx: WriteContext, entity: Entity, id: number, input: Record<string, unknown>, existing: Row | null): Promise<void>;
+  /** After an existing row is updated (not on create, so imports keep their batched path). */
+  afterUpdate?(ctx: WriteContext, entity: Entity, id: number, input: Record<string, unknown>, existing: Row): Promise<void>;
   beforeDelete?(ctx: WriteContext, entity: Entity, row: Row): Promise<void>;
   afterDelete?(ctx: WriteContext, entity: Entity, row: Row): Promise<void>;
+  /** Before personal data of a row is shown in plain text (inside the reveal's transaction); may refuse. */
+  beforeReveal?(ctx: WriteContext, entity: Entity, row: Row, fields: string[]): Promise<void>;
   /** Adds figures derived at read time (e.g. a claim past its handling target) to a presented record. */
   decorate?(record: Record<string, unknown>, now: Date): void;
 }

@@ -2,14 +2,14 @@ import type { Entity } from '@insure/model/entity';
 import type { ListQuery } from '@insure/model/derive/query';
 import { columnName, isRefField } from '@insure/model/field';
 import { getEntity } from '@insure/model/registry';
-import { sql } from 'kysely';
-import type { DB, Row } from '../db/database.ts';
+import { type Expression, type SqlBool, expressionBuilder, sql } from 'kysely';
+import type { DB, Row, Tables } from '../db/database.ts';
 import { joinTableName } from '../db/entity-tables.ts';
 import { can, type Actor } from '../platform/access/actor.ts';
 import { scopePredicate } from '../platform/access/data-scope.ts';
 import { notFound } from '../platform/errors.ts';
 import type { Services } from './context.ts';
-import { listPredicate } from './filters.ts';
+import { keywordAlternatives, listPredicate } from './filters.ts';
 import { allowedActions } from './workflow-actions.ts';
 import { hooksFor } from './hooks.ts';
 import { checkCustomFilters, customFieldsFor } from './custom-fields.ts';
@@ -59,25 +59,66 @@ export async function customDefinitionsForQuery(services: Services, entity: Enti
 
 export async function listRecords(services: Services, entity: Entity, actor: Actor, query: ListQuery) {
   const { db, dialect } = services.database;
-  const where = listPredicate(entity, query, services.cipher, dialect, await customDefinitionsForQuery(services, entity, query));
-  const base = scopedRows(db, entity, actor).where(where);
-  let rowsQuery = base.select(recordColumns(entity));
-  if (query.sort) {
-    const column = query.sort === 'sortIndex' ? 'sort_index' : columnName(query.sort);
-    rowsQuery = rowsQuery.orderBy(`${entity.table}.${column}`, query.order).orderBy(`${entity.table}.id`, query.order);
+  const keyword = query.q?.trim();
+  const customDefinitions = await customDefinitionsForQuery(services, entity, query);
+  const where = listPredicate(entity, { filters: query.filters }, services.cipher, dialect, customDefinitions);
+  const table = entity.table;
+  const order: [string, 'asc' | 'desc'][] = query.sort
+    ? [[query.sort === 'sortIndex' ? 'sort_index' : columnName(query.sort), query.order], ['id', query.order]]
+    : entity.hasSortIndex
+      ? [['sort_index', 'desc'], ['id', 'desc']]
+      : [['id', 'desc']];
+  const offset = (query.page - 1) * query.pageSize;
+  let rowsQuery;
+  let countQuery;
+  if (keyword) {
+    // One indexed query per searched column, united: an OR across columns would read every match's row to sort it.
+    const branch = (alternative: Expression<SqlBool>) =>
+      scopedRows(db, entity, actor)
+        .where(where)
+        .where(alternative)
+        .select(order.map(([column]) => `${table}.${column}`));
+    const alternatives = keywordAlternatives(entity, keyword, services.cipher, expressionBuilder<Tables, string>());
+    // Each branch's own first rows suffice for this page: the page can hold no row a branch would place lower.
+    const topOf = (alternative: Expression<SqlBool>, index: number) => {
+      let top = branch(alternative);
+      for (const [column, direction] of order) top = top.orderBy(`${table}.${column}`, direction);
+      return db.selectFrom(top.limit(offset + query.pageSize).as(`top${index}`)).selectAll();
+    };
+    const united = alternatives.slice(1).reduce((union, alternative, index) => union.union(topOf(alternative, index + 1)), topOf(alternatives[0]!, 0));
+    let page = db.selectFrom(united.as('matches')).select('matches.id');
+    for (const [column, direction] of order) page = page.orderBy(`matches.${column}`, direction);
+    rowsQuery = db
+      .selectFrom(table)
+      .select(recordColumns(entity))
+      .where(`${table}.id`, 'in', page.limit(query.pageSize).offset(offset));
+    const everyMatch = alternatives.slice(1).reduce((union, alternative) => union.union(branch(alternative)), branch(alternatives[0]!));
+    countQuery = db.selectFrom(everyMatch.as('matches')).select(sql<number>`count(*)`.as('total'));
   } else {
-    if (entity.hasSortIndex) rowsQuery = rowsQuery.orderBy(`${entity.table}.sort_index`, 'desc');
-    rowsQuery = rowsQuery.orderBy(`${entity.table}.id`, 'desc');
+    const base = scopedRows(db, entity, actor).where(where);
+    rowsQuery = base.select(recordColumns(entity)).limit(query.pageSize).offset(offset);
+    countQuery = base.select(sql<number>`count(*)`.as('total'));
   }
-  const [rows, count] = await Promise.all([
-    rowsQuery
-      .limit(query.pageSize)
-      .offset((query.page - 1) * query.pageSize)
-      .execute(),
-    base.select(sql<number>`count(*)`.as('total')).executeTakeFirstOrThrow(),
+  for (const [column, direction] of order) rowsQuery = rowsQuery.orderBy(`${table}.${column}`, direction);
+  const counted = countQuery;
+  const [rows, total] = await Promise.all([
+    rowsQuery.execute(),
+    services.counts.get(counted.compile(), countedTables(entity), async () => Number((await counted.executeTakeFirstOrThrow()).total)),
   ]);
   const items = await presentRows(services, entity, actor, rows);
-  return { items, total: Number(count.total), page: query.page, pageSize: query.pageSize };
+  return { items, total, page: query.page, pageSize: query.pageSize };
+}
+
+const countedTableCache = new WeakMap<Entity, string[]>();
+/** Tables a list's count may read: the entity's, its many-to-many links, and organisations (data scope by org path). */
+function countedTables(entity: Entity): string[] {
+  let tables = countedTableCache.get(entity);
+  if (!tables) {
+    tables = [entity.table, 'organisations'];
+    for (const [name, field] of Object.entries(entity.fields)) if (field.kind === 'refMany') tables.push(joinTableName(entity, name));
+    countedTableCache.set(entity, tables);
+  }
+  return tables;
 }
 
 /** Loads one live row in scope; out-of-scope and missing rows are the same 404. */

@@ -14,6 +14,7 @@ import { dependents, getRecord, listRecords, loadRow, pickerOptions, scopedRows 
 import { revealField } from './row-mapper.ts';
 import { audit, createRecord, removeRecord, restoreRecord, updateRecord } from './write.ts';
 import { recordHistory } from './history.ts';
+import { hooksFor } from './hooks.ts';
 import { customFieldsFor } from './custom-fields.ts';
 import { registerWorkflowRoutes } from './workflow.routes.ts';
 import { registerExportRoutes } from './export.routes.ts';
@@ -147,6 +148,7 @@ function registerOne(app: FastifyInstance, services: Services, entity: Entity) {
     const { fields, reason } = parseInput(revealBody, request.body);
     return inTransaction(request, services, async (ctx) => {
       const row = await loadRow(ctx.trx, entity, ctx.actor, id);
+      await hooksFor(entity.name).beforeReveal?.(ctx, entity, row, fields);
       const values: Record<string, string | null> = {};
       for (const name of fields) values[name] = revealField(entity.fields[name]!, name, row, services.cipher);
       await audit(ctx, entity.name, id, 'reveal', { fields, reason });

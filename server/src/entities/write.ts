@@ -219,6 +219,7 @@ export async function updateRecord(ctx: WriteContext, entity: Entity, id: number
   if (Number(result.numUpdatedRows) !== 1) throw new AppError('VERSION_CONFLICT', { currentVersion: Number(existing.version) + 1 });
   await writeRefMany(ctx, entity, id, values);
   await hooks.afterWrite?.(ctx, entity, id, values, existing);
+  await hooks.afterUpdate?.(ctx, entity, id, values, existing);
   await assertInScope(ctx, entity, id);
   const after = await ctx.trx.selectFrom(entity.table).selectAll().where('id', '=', id).executeTakeFirstOrThrow();
   await audit(ctx, entity.name, id, 'update', diffForAudit(entity, existing, after, values));

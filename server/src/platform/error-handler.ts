@@ -37,7 +37,7 @@ function fromFastify(error: FastifyError): AppError | null {
 }
 
 export function errorBody(error: AppError, locale: Locale, requestId: string) {
-  const body: Record<string, unknown> = { code: error.code, message: codeMessage(error.code, locale), requestId };
+  const body: Record<string, unknown> = { code: error.code, message: codeMessage(error.code, locale, error.params), requestId };
   if (Object.keys(error.params).length) body.params = error.params;
   if (error.fields) {
     body.fields = Object.fromEntries(Object.entries(error.fields).map(([field, { reason, params }]) => [field, reasonMessage(reason, params, locale)]));

@@ -15,6 +15,8 @@ const codeMessages: Record<ErrorCode, [string, string]> = {
   RATE_LIMITED: ['请求过于频繁，请稍后再试', 'Too many requests; please try again later'],
   CSRF: ['请求来源校验失败，请刷新页面后重试', 'Request verification failed; reload the page and try again'],
   FORBIDDEN: ['没有执行此操作的权限', 'You do not have permission to do this'],
+  CONSENT_REQUIRED: ['该客户没有有效的个人信息授权（敏感信息需单独同意），请先登记授权', 'The customer has no active consent for this sensitive information: record the consent first'],
+  EXPORT_APPROVAL_REQUIRED: ['导出 {rows} 条超过了 {limit} 条的限额，需要经理审批后才能下载', 'Exporting {rows} rows is above the limit of {limit}: a manager must approve it first'],
   MFA_REQUIRED: ['请输入身份验证器中的动态验证码', 'Enter the code from your authenticator app'],
   MFA_INVALID: ['动态验证码错误、已使用或登录步骤已过期', 'The code is wrong, already used, or the sign-in step expired'],
   MFA_ENROLLMENT_REQUIRED: ['您的角色要求启用双因素认证，请先绑定身份验证器', 'Your role requires two-factor authentication: set up an authenticator app first'],
@@ -57,6 +59,8 @@ const reasonMessages: Record<string, [string, string]> = {
   password_needs_classes: ['密码需包含大小写字母、数字、符号中的三类', 'Use three of: lower case, upper case, digits, symbols'],
   wrong_password: ['当前密码不正确', 'The current password is wrong'],
   wrong_mfa_code: ['验证码不正确或已使用', 'The code is wrong or was already used'],
+  ends_before_start: ['结束日期不能早于开始日期', 'Cannot end before it starts'],
+  export_within_limit: ['不超过 {limit} 条的导出无需审批，可直接导出', 'Exports of up to {limit} rows need no approval: export directly'],
   duplicate_in_file: ['文件中存在重复值', 'Repeated in the file'],
   too_many_rows: ['超过单次导入行数上限', 'Too many rows for one import'],
   empty_file: ['文件为空或没有表头', 'The file is empty or has no header row'],
@@ -69,18 +73,65 @@ const reasonMessages: Record<string, [string, string]> = {
   exceeds_remaining_sum_insured: ['核定金额超过保单剩余保额 {remaining} 元；如需豁免，请填写豁免原因', 'The approved amount exceeds the remaining sum insured ({remaining}); an override needs a reason'],
   exceeds_approved_amount: ['赔付金额不能超过核定金额 {max} 元', 'The paid amount cannot exceed the approved amount ({max})'],
   already_renewed: ['该保单已续保', 'This policy has already been renewed'],
+  rule_unavailable: ['该提醒所需数据尚不存在，无法启用', 'The data this reminder needs does not exist yet'],
   grant_exceeds_own: ['不能授予自己没有的权限', 'You cannot grant a permission you do not hold'],
   unknown_permission: ['未知的权限', 'Unknown permission'],
+  qualification_missing: ['该产品要求业务员持有有效的“{qualificationZh}”资质，签单业务员没有', 'This product needs a salesperson holding a valid "{qualificationEn}" qualification; the signing salesperson has none'],
+  qualification_expired: ['签单业务员的“{qualificationZh}”资质已于 {expiresOn} 过期', 'The salesperson\'s "{qualificationEn}" qualification expired on {expiresOn}'],
+  sla_exists_for_type_priority: ['该类型和优先级已有时限设置', 'Targets for this type and priority already exist'],
+  assignee_or_team_required: ['请指定处理人或处理团队', 'Choose an agent or a team'],
+  questions_not_json: ['问题须为 JSON 数组', 'The questions must be a JSON array'],
+  questions_invalid: ['问题格式不正确：每题需唯一 key、类型(rating/nps/choice/text)、标题，选择题至少两个选项', 'Each question needs a unique key, a type (rating/nps/choice/text) and a label; choices need at least two options'],
+  score_out_of_range: ['请选择 {min} 至 {max} 之间的分数', 'Choose a score from {min} to {max}'],
+  template_other_customer_category: ['该模板适用于其他类别的客户', 'This template is for another customer category'],
+  already_participant: ['该客户已在活动名单中', 'This customer is already a participant'],
+  already_enrolled: ['该学员已报名此课程', 'This trainee is already enrolled on the course'],
+  backup_checksum_mismatch: ['备份文件的校验值与记录不符，文件可能已损坏或被修改', 'The file does not match its recorded checksum: it is damaged or was changed'],
+  backup_damaged: ['备份文件已损坏，无法解压', 'The backup file is damaged and cannot be unpacked'],
+  backup_truncated: ['备份文件不完整（被截断）', 'The backup file is incomplete (truncated)'],
+  backup_bad_header: ['备份文件结构已损坏', 'The backup file structure is damaged'],
+  backup_unexpected_entry: ['备份文件包含不允许的内容', 'The backup file contains entries that are not allowed'],
+  backup_bad_entry_name: ['备份文件包含不允许的路径', 'The backup file contains a path that is not allowed'],
+  backup_encrypted_no_key: ['备份文件已加密，但服务器未配置备份密钥', 'The backup is encrypted and no backup key is configured'],
+  backup_decryption_failed: ['无法解密备份文件（密钥不对或文件已被修改）', 'The backup cannot be decrypted (wrong key, or the file was changed)'],
+  backup_no_manifest: ['不是本系统的备份文件（缺少清单）', 'Not a backup of this product (no manifest)'],
+  backup_entries_mismatch: ['备份内容与清单中的校验值不符', 'The contents do not match the checksums in the manifest'],
+  backup_engine_mismatch: ['该备份来自另一种数据库（{engine}），不能在此恢复', 'This backup is from another database engine ({engine})'],
+  backup_newer_schema: ['该备份来自更新的版本（{schemaVersion}），请先升级系统', 'This backup is from a newer version ({schemaVersion}); upgrade first'],
+  backup_database_unreadable: ['备份中的数据库无法打开', 'The database in the backup cannot be opened'],
+  backup_integrity_failed: ['备份中的数据库未通过完整性检查', 'The database in the backup fails its integrity check'],
+  backup_schema_mismatch: ['迁移后的备份结构与当前系统不一致', 'After migration the backup schema still differs from this version'],
+  backup_schema_in_use: ['备份的数据库模式名 {schema} 已被占用', 'The schema name of the backup ({schema}) is already in use'],
+  backup_not_restorable: ['只有成功的系统备份可以恢复', 'Only a succeeded system backup can be restored'],
+  stage_moves_on_board: ['阶段请通过“推进阶段”或看板变更', 'Change the stage with “Move stage” or on the kanban'],
+  stage_not_in_use: ['该阶段未启用', 'This stage is not in use'],
+  won_needs_customer: ['赢单前请先关联客户（签单需要投保人）', 'Link a customer before winning (the signing needs an applicant)'],
+  not_a_salesperson: ['当前账号未关联业务员，不能领取客户', 'This account is not linked to a salesperson and cannot claim customers'],
+  not_in_pool: ['该客户已有归属业务员，不在公海中', 'This customer has an owner and is not in the pool'],
+  claim_limit_reached: ['今日已领取 {count} 位客户，已达上限 {limit}', 'You claimed {count} customers today, the limit is {limit}'],
+  no_owner: ['该客户没有归属业务员', 'This customer has no owner'],
+  outside_parent_period: ['须在上级计划周期（{from} 至 {to}）之内', 'Must lie within the parent plan period ({from} to {to})'],
+  outside_parent_org: ['须是上级计划机构或其下级机构', "Must be the parent plan's organisation or below it"],
+  must_match_parent: ['业务员计划只能按时间拆分给同一业务员', "A salesperson's plan splits only into shorter periods for the same salesperson"],
+  not_in_org: ['该业务员不属于所选机构', 'This salesperson does not belong to the chosen organisation'],
+  before_frozen_period: ['{frozen} 已审批冻结，不能再结算更早的期间', '{frozen} is approved and frozen; earlier months can no longer be run'],
+  other_period_open: ['{open} 尚未审批，请先审批该期间', '{open} is still open; approve it first'],
+  not_revisable: ['该字段不能在新版本中修改', 'This field cannot change in a new version'],
+  outside_rule_period: ['新版本生效日期须晚于 {from} 且不晚于原规则失效日期', 'The new version must start after {from} and within the rule period'],
+  co_share_required: ['请填写协作业务员的分成比例', "Give the co-salesperson's share"],
+  co_salesperson_required: ['填写分成比例时须选择协作业务员', 'A share needs a co-salesperson'],
 };
 
 const pick = (pair: [string, string], locale: Locale) => (locale === 'en-US' ? pair[1] : pair[0]);
 
-export const codeMessage = (code: ErrorCode, locale: Locale) => pick(codeMessages[code], locale);
+const fill = (text: string, params: Record<string, unknown> | undefined) => text.replace(/\{(\w+)\}/g, (_, key: string) => String(params?.[key] ?? ''));
+
+export const codeMessage = (code: ErrorCode, locale: Locale, params?: Record<string, unknown>) => fill(pick(codeMessages[code], locale), params);
 
 export function reasonMessage(reason: string, params: Record<string, unknown> | undefined, locale: Locale): string {
   const pair = reasonMessages[reason];
   if (!pair) return reason;
-  return pick(pair, locale).replace(/\{(\w+)\}/g, (_, key: string) => String(params?.[key] ?? ''));
+  return fill(pick(pair, locale), params);
 }
 
 /** Caller's language: the signed-in user's setting, else Accept-Language, else Chinese. */

@@ -4,10 +4,87 @@ import client from 'prom-client';
 import type { Services } from '../entities/context.ts';
 import { pendingMigrations } from '../db/migrate.ts';
 
-/** /health (alive), /ready (database reachable, migrations applied, shared store up), /metrics (Prometheus). */
-export function registerObservability(app: FastifyInstance, services: Services): void {
+export interface ObservabilityOptions {
+  /** When the newest succeeded system backup finished (for the backup-age gauge). */
+  lastBackupAt(): Promise<string | null>;
+}
+
+export interface JobMetrics {
+  jobFinished(job: string, outcome: 'succeeded' | 'failed'): void;
+}
+
+/**
+ * /health (alive), /ready (database reachable, migrations applied, shared store up, not in maintenance),
+ * /metrics (Prometheus), and the maintenance gate: 503 for everything else while a restore swaps the data.
+ */
+export function registerObservability(app: FastifyInstance, services: Services, options: ObservabilityOptions): JobMetrics {
   const registry = new client.Registry();
   client.collectDefaultMetrics({ register: registry });
+  const { maintenance } = services;
+  const ungated = new Set(['/health', '/ready', '/metrics']);
+  app.addHook('onRequest', async (request, reply) => {
+    maintenance.requestStarted();
+    if (maintenance.active && !ungated.has(request.url.split('?')[0]!)) {
+      reply.header('retry-after', '30');
+      return reply.code(503).send({ code: 'UNAVAILABLE', message: 'Maintenance in progress: please retry shortly' });
+    }
+  });
+  app.addHook('onResponse', async () => maintenance.requestFinished());
+  const jobRuns = new client.Counter({ name: 'job_runs_total', help: 'Scheduled job runs by job and outcome', labelNames: ['job', 'outcome'] as const, registers: [registry] });
+  const jobLastSuccess = new client.Gauge({ name: 'job_last_success_timestamp_seconds', help: 'When each scheduled job last succeeded (unix seconds)', labelNames: ['job'] as const, registers: [registry] });
+  new client.Gauge({
+    name: 'db_pool_connections',
+    help: 'Database connections by state (PostgreSQL pool; SQLite has one connection)',
+    labelNames: ['state'] as const,
+    registers: [registry],
+    collect() {
+      const stats = services.database.poolStats();
+      this.set({ state: 'total' }, stats.total);
+      this.set({ state: 'idle' }, stats.idle);
+      this.set({ state: 'waiting' }, stats.waiting);
+    },
+  });
+  new client.Gauge({
+    name: 'outbox_backlog',
+    help: 'Outbox events not yet delivered, and the age of the oldest (seconds)',
+    labelNames: ['measure'] as const,
+    registers: [registry],
+    async collect() {
+      const row = await services.database.db
+        .selectFrom('outbox')
+        .select([sql<number>`count(*)`.as('pending'), sql<string | null>`min(created_at)`.as('oldest')])
+        .where('status', '=', 'pending')
+        .executeTakeFirst();
+      this.set({ measure: 'pending' }, Number(row?.pending ?? 0));
+      this.set({ measure: 'oldest_age_seconds' }, row?.oldest ? Math.max(0, (services.clock.now().getTime() - new Date(String(row.oldest)).getTime()) / 1000) : 0);
+    },
+  });
+  new client.Gauge({
+    name: 'backup_last_success_timestamp_seconds',
+    help: 'When the newest succeeded system backup finished (unix seconds; 0 when there is none)',
+    registers: [registry],
+    async collect() {
+      const at = await options.lastBackupAt();
+      this.set(at ? new Date(at).getTime() / 1000 : 0);
+    },
+  });
+  new client.Gauge({
+    name: 'backup_age_seconds',
+    help: 'Seconds since the newest succeeded system backup (-1 when there is none)',
+    registers: [registry],
+    async collect() {
+      const at = await options.lastBackupAt();
+      this.set(at ? (services.clock.now().getTime() - new Date(at).getTime()) / 1000 : -1);
+    },
+  });
+  new client.Gauge({
+    name: 'maintenance_mode',
+    help: '1 while this node is in maintenance (a restore is swapping the data)',
+    registers: [registry],
+    collect() {
+      this.set(maintenance.active ? 1 : 0);
+    },
+  });
   const duration = new client.Histogram({
     name: 'http_request_duration_seconds',
     help: 'HTTP request duration by route, method and status',
@@ -37,6 +114,7 @@ export function registerObservability(app: FastifyInstance, services: Services):
     } catch {
       checks.sharedState = 'down';
     }
+    if (maintenance.active) checks.maintenance = 'active';
     const ready = Object.values(checks).every((value) => value === 'ok');
     return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not ready', checks });
   });
@@ -50,4 +128,11 @@ export function registerObservability(app: FastifyInstance, services: Services):
     reply.header('content-type', registry.contentType);
     return registry.metrics();
   });
+
+  return {
+    jobFinished(job, outcome) {
+      jobRuns.inc({ job, outcome });
+      if (outcome === 'succeeded') jobLastSuccess.set({ job }, services.clock.now().getTime() / 1000);
+    },
+  };
 }

@@ -13,7 +13,7 @@ export interface ScheduledJob {
  * In-process scheduler. Every node runs it; a shared-store claim per job and minute lets one node do
  * each run, and the jobs themselves are idempotent, so a double run changes nothing.
  */
-export function startScheduler(jobs: ScheduledJob[], store: KeyValueStore, log: FastifyBaseLogger): () => void {
+export function startScheduler(jobs: ScheduledJob[], store: KeyValueStore, log: FastifyBaseLogger, onFinished?: (job: string, outcome: 'succeeded' | 'failed') => void): () => void {
   const crons = jobs.map(
     (job) =>
       new Cron(job.pattern, { protect: true }, async () => {
@@ -23,8 +23,10 @@ export function startScheduler(jobs: ScheduledJob[], store: KeyValueStore, log: 
           if (previous) return;
           const result = await job.run();
           log.info({ job: job.name, result }, 'scheduled job finished');
+          onFinished?.(job.name, 'succeeded');
         } catch (error) {
           log.error({ err: error, job: job.name }, 'scheduled job failed');
+          onFinished?.(job.name, 'failed');
         }
       }),
   );

@@ -66,6 +66,13 @@ export async function loadDemoData(services: Services, customers: number): Promi
         source: pick(random, ['referral', 'walkIn', 'phone', 'online', 'event', 'bank']), ownerId: owner?.id ?? null, orgId: owner?.orgId ?? Number(head.id),
         status,
       });
+      // Most customers signed the insurer's separate consent for ID and health data at their first application.
+      if (status === 'normal' && random() < 0.8) {
+        const grantedAt = `20${String(18 + Math.floor(random() * 7))}-0${1 + Math.floor(random() * 9)}-1${Math.floor(random() * 9)}`;
+        for (const category of ['idNumber', 'health']) {
+          await createRecord(ctx, getEntity('consent'), { customerId, category, purpose: 'underwriting', channel: pick(random, ['paper', 'electronic', 'online']), grantedAt });
+        }
+      }
       // Only 'normal' customers can be referenced by policies and the other records (SPEC §1).
       if (status === 'normal') customerRows.push({ id: customerId, orgId: owner?.orgId ?? Number(head.id), ownerId: owner?.id ?? null, birthDate: person.birthDate });
     }

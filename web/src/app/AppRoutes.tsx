@@ -13,6 +13,8 @@ const EntityRoute = lazy(() => import('../entity/EntityRoute.tsx').then((module)
 const AuditLogPage = lazy(() => import('../domains/admin/AuditLogPage.tsx').then((module) => ({ default: module.AuditLogPage })));
 const LoginLogPage = lazy(() => import('../domains/admin/LoginLogPage.tsx').then((module) => ({ default: module.LoginLogPage })));
 const ApiTokenPage = lazy(() => import('../domains/admin/ApiTokenPage.tsx').then((module) => ({ default: module.ApiTokenPage })));
+const ExportRequestsPage = lazy(() => import('../domains/admin/ExportRequestsPage.tsx').then((module) => ({ default: module.ExportRequestsPage })));
+const BackupPage = lazy(() => import('../domains/admin/BackupPage.tsx').then((module) => ({ default: module.BackupPage })));
 const RecycleBinPage = lazy(() => import('../domains/admin/RecycleBinPage.tsx').then((module) => ({ default: module.RecycleBinPage })));
 const Customer360Page = lazy(() =>
   import('../domains/customers/Customer360Page.tsx').then((module) => ({ default: module.Customer360Page })),
@@ -20,6 +22,18 @@ const Customer360Page = lazy(() =>
 const PolicyPage = lazy(() => import('../domains/insurance/PolicyPage.tsx').then((module) => ({ default: module.PolicyPage })));
 const ClaimPage = lazy(() => import('../domains/insurance/ClaimPage.tsx').then((module) => ({ default: module.ClaimPage })));
 const RenewalsPage = lazy(() => import('../domains/insurance/RenewalsPage.tsx').then((module) => ({ default: module.RenewalsPage })));
+const FollowUpsPage = lazy(() => import('../domains/service/FollowUpsPage.tsx').then((module) => ({ default: module.FollowUpsPage })));
+const SatisfactionPage = lazy(() => import('../domains/service/SatisfactionPage.tsx').then((module) => ({ default: module.SatisfactionPage })));
+const MyTrainingPage = lazy(() => import('../domains/service/MyTrainingPage.tsx').then((module) => ({ default: module.MyTrainingPage })));
+const PublicSurveyPage = lazy(() => import('../domains/service/PublicSurveyPage.tsx').then((module) => ({ default: module.PublicSurveyPage })));
+const PipelineStatisticsPage = lazy(() => import('../domains/sales/PipelineStatisticsPage.tsx').then((module) => ({ default: module.PipelineStatisticsPage })));
+const CustomerPoolPage = lazy(() => import('../domains/sales/CustomerPoolPage.tsx').then((module) => ({ default: module.CustomerPoolPage })));
+const CompetitorReportPage = lazy(() => import('../domains/sales/CompetitorReportPage.tsx').then((module) => ({ default: module.CompetitorReportPage })));
+const SmsCenterPage = lazy(() => import('../domains/notifications/SmsCenterPage.tsx').then((module) => ({ default: module.SmsCenterPage })));
+const PlanBoardPage = lazy(() => import('../domains/sales/PlanBoardPage.tsx').then((module) => ({ default: module.PlanBoardPage })));
+const PerformancePage = lazy(() => import('../domains/sales/PerformancePage.tsx').then((module) => ({ default: module.PerformancePage })));
+const CommissionPage = lazy(() => import('../domains/sales/CommissionPage.tsx').then((module) => ({ default: module.CommissionPage })));
+const StatementPage = lazy(() => import('../domains/sales/StatementPage.tsx').then((module) => ({ default: module.StatementPage })));
 const ForbiddenPage = lazy(() => import('../pages/ForbiddenPage.tsx').then((module) => ({ default: module.ForbiddenPage })));
 const NotFoundPage = lazy(() => import('../pages/NotFoundPage.tsx').then((module) => ({ default: module.NotFoundPage })));
 
@@ -41,6 +55,8 @@ export function AppRoutes() {
     <Suspense fallback={<PageSpinner />}>
       <Routes>
         <Route path="/login" element={<LoginPage />} />
+        {/* 回访 links reach customers without accounts: outside the signed-in layout. */}
+        <Route path="/s/:token" element={<PublicSurveyPage />} />
         <Route
           element={
             <RequireAuth>
@@ -58,6 +74,38 @@ export function AppRoutes() {
             element={
               <RequirePermission permission="policy:view">
                 <RenewalsPage />
+              </RequirePermission>
+            }
+          />
+          <Route
+            path="follow-ups"
+            element={
+              <RequirePermission permission="interaction:view">
+                <FollowUpsPage />
+              </RequirePermission>
+            }
+          />
+          <Route
+            path="surveys/satisfaction"
+            element={
+              <RequirePermission permission="survey:view">
+                <SatisfactionPage />
+              </RequirePermission>
+            }
+          />
+          <Route
+            path="my-training"
+            element={
+              <RequirePermission permission="trainingEnrolment:view">
+                <MyTrainingPage />
+              </RequirePermission>
+            }
+          />
+          <Route
+            path="sms"
+            element={
+              <RequirePermission permission="smsMessage:view">
+                <SmsCenterPage />
               </RequirePermission>
             }
           />
@@ -90,6 +138,71 @@ export function AppRoutes() {
             element={
               <RequirePermission permission="recycleBin:view">
                 <RecycleBinPage />
+              </RequirePermission>
+            }
+          />
+          <Route path="admin/export-requests" element={<ExportRequestsPage />} />
+          <Route
+            path="sales/plan-board"
+            element={
+              <RequirePermission permission="salesPlan:view">
+                <PlanBoardPage />
+              </RequirePermission>
+            }
+          />
+          <Route
+            path="sales/performance"
+            element={
+              <RequirePermission permission="salesPerformance:view">
+                <PerformancePage />
+              </RequirePermission>
+            }
+          />
+          <Route
+            path="sales/commission"
+            element={
+              <RequirePermission permission="incentiveRun:view">
+                <CommissionPage />
+              </RequirePermission>
+            }
+          />
+          <Route
+            path="sales/commission/:period/:salespersonId"
+            element={
+              <RequirePermission permission="incentiveRun:view">
+                <StatementPage />
+              </RequirePermission>
+            }
+          />
+          <Route
+            path="sales/pipeline-statistics"
+            element={
+              <RequirePermission permission="opportunity:view">
+                <PipelineStatisticsPage />
+              </RequirePermission>
+            }
+          />
+          <Route
+            path="customer-pool"
+            element={
+              <RequirePermission permission="customer:view">
+                <CustomerPoolPage />
+              </RequirePermission>
+            }
+          />
+          <Route
+            path="sales/competitor-report"
+            element={
+              <RequirePermission permission="competitor:view">
+                <CompetitorReportPage />
+              </RequirePermission>
+            }
+          />
+          <Route
+            path="admin/backups"
+            element={
+              <RequirePermission permission="backup:view">
+                <BackupPage />
               </RequirePermission>
             }
           />

@@ -16,6 +16,8 @@ export interface MenuLeaf {
   icon?: string;
   /** The `menu-<testId>` test id; defaults to the module (pages sharing a module need their own). */
   testId?: string;
+  /** Overrides the `<module>:view` rule. */
+  visibleWith?: (allowed: ReadonlySet<string>) => boolean;
 }
 
 export interface MenuSection {
@@ -24,16 +26,29 @@ export interface MenuSection {
 }
 
 /** Pages outside the entity engine, keyed by their permission module. */
-export const adminPages: Record<string, { path: string; icon: string }> = {
+export const adminPages: Record<string, { path: string; icon: string; visibleWith?: (allowed: ReadonlySet<string>) => boolean }> = {
   auditLog: { path: '/admin/audit-logs', icon: 'FileSearchOutlined' },
+  // Requesters follow their own requests there, so anyone who may export sees it.
+  exportRequest: { path: '/admin/export-requests', icon: 'AuditOutlined', visibleWith: (allowed) => [...allowed].some((key) => key.endsWith(':export')) },
   loginLog: { path: '/admin/login-logs', icon: 'LoginOutlined' },
   apiToken: { path: '/admin/api-tokens', icon: 'KeyOutlined' },
   recycleBin: { path: '/admin/recycle-bin', icon: 'DeleteOutlined' },
+  backup: { path: '/admin/backups', icon: 'DatabaseOutlined' },
 };
 
-/** Domain pages shown right after an entity's own entry, visible with that entity's view permission. */
-export const domainPages: { after: string; path: string; labelKey: string; icon: string; testId: string }[] = [
+/** Domain pages shown right after an entity's own entry, visible with that entity's view permission (or `module`'s). */
+export const domainPages: { after: string; path: string; labelKey: string; icon: string; testId: string; module?: string }[] = [
   { after: 'policy', path: '/renewals', labelKey: 'menu.renewals', icon: 'SyncOutlined', testId: 'renewals' },
+  { after: 'interaction', path: '/follow-ups', labelKey: 'menu.followUps', icon: 'BellOutlined', testId: 'follow-ups' },
+  { after: 'survey', path: '/surveys/satisfaction', labelKey: 'menu.satisfaction', icon: 'SmileOutlined', testId: 'satisfaction' },
+  { after: 'trainingEnrolment', path: '/my-training', labelKey: 'menu.myTraining', icon: 'ReadOutlined', testId: 'my-training' },
+  { after: 'customer', path: '/customer-pool', labelKey: 'menu.customerPool', icon: 'ContactsOutlined', testId: 'customer-pool' },
+  { after: 'opportunity', path: '/sales/pipeline-statistics', labelKey: 'menu.pipelineStatistics', icon: 'BarChartOutlined', testId: 'pipeline-statistics' },
+  { after: 'competitor', path: '/sales/competitor-report', labelKey: 'menu.competitorReport', icon: 'FundOutlined', testId: 'competitor-report' },
+  { after: 'smsMessage', path: '/sms', labelKey: 'menu.smsCenter', icon: 'BarChartOutlined', testId: 'sms-center' },
+  { after: 'salesPlan', path: '/sales/plan-board', labelKey: 'menu.planBoard', icon: 'DashboardOutlined', testId: 'plan-board' },
+  { after: 'salesPlan', path: '/sales/performance', labelKey: 'menu.salesPerformance', icon: 'BarChartOutlined', testId: 'sales-performance', module: 'salesPerformance' },
+  { after: 'incentivePayout', path: '/sales/commission', labelKey: 'menu.commission', icon: 'AuditOutlined', testId: 'commission', module: 'incentiveRun' },
 ];
 
 export const entityPath = (plural: string): string => `/m/${plural}`;
@@ -45,16 +60,16 @@ export function buildMenu(permissions: readonly string[]): MenuSection[] {
     { path: entityPath(entity.plural), label: entity.label, module: entity.name, group: entity.group, icon: entity.icon },
     ...domainPages
       .filter((page) => page.after === entity.name)
-      .map((page) => ({ path: page.path, label: page.labelKey, module: entity.name, group: entity.group, icon: page.icon, testId: page.testId })),
+      .map((page) => ({ path: page.path, label: page.labelKey, module: page.module ?? entity.name, group: entity.group, icon: page.icon, testId: page.testId })),
   ]);
   for (const module of extraModules) {
     const page = adminPages[module.name];
-    if (page) leaves.push({ path: page.path, label: module.label, module: module.name, group: 'admin', icon: page.icon });
+    if (page) leaves.push({ path: page.path, label: module.label, module: module.name, group: 'admin', icon: page.icon, visibleWith: page.visibleWith });
   }
   return menuGroups
     .map((group) => ({
       group,
-      items: leaves.filter((leaf) => leaf.group === group && allowed.has(`${leaf.module}:view`)),
+      items: leaves.filter((leaf) => leaf.group === group && (leaf.visibleWith?.(allowed) ?? allowed.has(`${leaf.module}:view`))),
     }))
     .filter((section) => section.items.length > 0);
 }

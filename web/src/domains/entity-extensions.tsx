@@ -1,15 +1,23 @@
-import { ApartmentOutlined } from '@ant-design/icons';
+import { ApartmentOutlined, ProjectOutlined } from '@ant-design/icons';
 import { registerEntityExtension } from '../entity/entity-extensions.ts';
 import { ResetPasswordAction } from './accounts/ResetPasswordAction.tsx';
 import { Customer360Action } from './customers/Customer360Action.tsx';
 import { RenewRowAction } from './insurance/RenewRowAction.tsx';
 import { OrganisationTree } from './organisations/OrganisationTree.tsx';
+import { CampaignResultsAction } from './service/CampaignResultsAction.tsx';
+import { AnswerSurveyAction, SurveyLinkAction } from './service/SurveyRowActions.tsx';
+import { MoveStageRowAction } from './sales/MoveStageRowAction.tsx';
+import { OpportunityBoard } from './sales/OpportunityBoard.tsx';
 
 registerEntityExtension('account', { rowActions: [ResetPasswordAction] });
 registerEntityExtension('organisation', {
   alternateView: { labelKey: 'organisations.treeView', icon: <ApartmentOutlined />, component: OrganisationTree },
 });
 registerEntityExtension('customer', { rowActions: [Customer360Action] });
+registerEntityExtension('opportunity', {
+  rowActions: [MoveStageRowAction],
+  alternateView: { labelKey: 'pipeline.kanban', icon: <ProjectOutlined />, component: OpportunityBoard },
+});
 registerEntityExtension('policy', { rowActions: [RenewRowAction] });
 registerEntityExtension('claim', {
   transitionDefaults: {
@@ -18,3 +26,5 @@ registerEntityExtension('claim', {
     pay: (row) => ({ paidAmount: row.approvedAmount }),
   },
 });
+registerEntityExtension('survey', { rowActions: [AnswerSurveyAction, SurveyLinkAction] });
+registerEntityExtension('campaign', { rowActions: [CampaignResultsAction] });

@@ -14,7 +14,8 @@ import { entityQueryKey } from './entity-query-keys.ts';
 import { EntityFormFields } from './EntityFormFields.tsx';
 import { buildPayload, initialFormValues, type FormValues } from './form-values.ts';
 
-export type FormTarget = { mode: 'create' } | { mode: 'edit'; id: number };
+/** A create may start from suggested values (a won opportunity's signing, for instance). */
+export type FormTarget = { mode: 'create'; prefill?: Record<string, unknown> } | { mode: 'edit'; id: number };
 
 interface EntityFormProps {
   entity: Entity;
@@ -30,10 +31,11 @@ interface EntityFormBodyProps {
   isMobile: boolean;
   formRef: RefObject<FormInstance<FormValues> | null>;
   onSubmit: (values: FormValues) => void;
+  prefill?: Record<string, unknown>;
 }
 
 /** One form store per opened record (and per reloaded version), so no value leaks from the last one. */
-function EntityFormBody({ entity, row, isMobile, formRef, onSubmit }: EntityFormBodyProps) {
+function EntityFormBody({ entity, row, isMobile, formRef, onSubmit, prefill }: EntityFormBodyProps) {
   const [form] = Form.useForm<FormValues>();
   const customFields = useCustomFields(entity);
   useEffect(() => {
@@ -46,7 +48,7 @@ function EntityFormBody({ entity, row, isMobile, formRef, onSubmit }: EntityForm
     <Form
       form={form}
       layout="vertical"
-      initialValues={initialFormValues(entity, row, customFields)}
+      initialValues={initialFormValues(entity, row, customFields, prefill)}
       onFinish={() => onSubmit(form.getFieldsValue(true) as FormValues)}
       scrollToFirstError
       data-testid="entity-form"
@@ -182,6 +184,7 @@ export function EntityForm({ entity, target, onClose, onSaved }: EntityFormProps
           isMobile={isMobile}
           formRef={formRef}
           onSubmit={(values) => void submit(values)}
+          prefill={target?.mode === 'create' ? target.prefill : undefined}
         />
       )}
     </Modal>

@@ -3,9 +3,9 @@ import type { ListQuery } from '@insure/model/derive/query';
 import type { Entity } from '@insure/model/entity';
 import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
 import { App, Button, Card, Space, Table, Tag, Tooltip, type TablePaginationConfig } from 'antd';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useSearchParams } from 'react-router';
+import { useLocation, useNavigate, useSearchParams } from 'react-router';
 import { hasPermission } from '../app/auth-api.ts';
 import { useMe } from '../app/AuthProvider.tsx';
 import { errorMessage } from '../app/error-message.ts';
@@ -23,7 +23,8 @@ import { EntityDetailDrawer } from './EntityDetailDrawer.tsx';
 import { EntityForm, type FormTarget } from './EntityForm.tsx';
 import { entityQueryKey } from './entity-query-keys.ts';
 import { ImportDialog } from './ImportDialog.tsx';
-import { exportColumns, keywordOf, toExportParams, toListFilters, type FilterFormValues } from './list-filters.ts';
+import { exportColumns, keywordOf, toListFilters, type FilterFormValues } from './list-filters.ts';
+import { useExport } from './ExportApproval.tsx';
 import { ListQueryForm } from './ListQueryForm.tsx';
 import { ListToolbar } from './ListToolbar.tsx';
 import { RowActions } from './RowActions.tsx';
@@ -48,6 +49,16 @@ export function EntityListPage({ entity }: { entity: Entity }) {
   const [isImportOpen, setIsImportOpen] = useState(false);
   const extension = entityExtension(entity.name);
   const customFields = useCustomFields(entity);
+  const { startExport, dialog: exportDialog } = useExport(entity);
+  const location = useLocation();
+  const navigate = useNavigate();
+  // Another page may open this one with a create form to complete (navigate(path, {state: {createPrefill}})).
+  const createPrefill = (location.state as { createPrefill?: Record<string, unknown> } | null)?.createPrefill;
+  useEffect(() => {
+    if (!createPrefill || !hasPermission(me, `${entity.name}:create`)) return;
+    setFormTarget({ mode: 'create', prefill: createPrefill });
+    void navigate(`${location.pathname}${location.search}`, { replace: true, state: null });
+  }, [createPrefill, entity.name, me, navigate, location.pathname, location.search]);
   usePageTitle(labelOf(entity.label, i18n.language));
 
   const can = (action: string) => hasPermission(me, `${entity.name}:${action}`);
@@ -187,7 +198,7 @@ export function EntityListPage({ entity }: { entity: Entity }) {
           canDelete={can('delete')}
           canExport={can('export')}
           selectedCount={selectedIds.length}
-          exportUrl={(format) => entityApi.exportUrl(entity, format, toExportParams(entity, listQuery), exportColumns(visibleColumns))}
+          onExport={(format) => void startExport(format, listQuery, exportColumns(visibleColumns))}
           onAdd={() => setFormTarget({ mode: 'create' })}
           onBatchDelete={batchDelete}
           onReload={refresh}
@@ -245,6 +256,7 @@ export function EntityListPage({ entity }: { entity: Entity }) {
         }}
       />
       {entity.importable && <ImportDialog entity={entity} open={isImportOpen} onClose={() => setIsImportOpen(false)} onImported={refresh} />}
+      {exportDialog}
       <EntityDetailDrawer
         entity={entity}
         id={detailId}

@@ -11,7 +11,8 @@ interface ListToolbarProps {
   canDelete: boolean;
   canExport: boolean;
   selectedCount: number;
-  exportUrl: (format: 'csv' | 'xlsx') => string;
+  /** Starts an export: a direct download, or an approval request when the rows exceed the limit. */
+  onExport: (format: 'csv' | 'xlsx') => void;
   onAdd: () => void;
   onBatchDelete: () => void;
   onReload: () => void;
@@ -22,7 +23,7 @@ interface ListToolbarProps {
 }
 
 export function ListToolbar(props: ListToolbarProps) {
-  const { entity, canCreate, canDelete, canExport, selectedCount, exportUrl, onAdd, onBatchDelete, onReload, onImport, columnSettings, view } = props;
+  const { entity, canCreate, canDelete, canExport, selectedCount, onExport, onAdd, onBatchDelete, onReload, onImport, columnSettings, view } = props;
   const { t, i18n } = useTranslation();
   return (
     <div className="list-toolbar">
@@ -53,9 +54,10 @@ export function ListToolbar(props: ListToolbarProps) {
             trigger={['click']}
             menu={{
               items: [
-                { key: 'xlsx', label: <a href={exportUrl('xlsx')} download data-testid="export-xlsx">{t('list.exportXlsx')}</a> },
-                { key: 'csv', label: <a href={exportUrl('csv')} download data-testid="export-csv">{t('list.exportCsv')}</a> },
+                { key: 'xlsx', label: <span data-testid="export-xlsx">{t('list.exportXlsx')}</span> },
+                { key: 'csv', label: <span data-testid="export-csv">{t('list.exportCsv')}</span> },
               ],
+              onClick: ({ key }) => onExport(key as 'csv' | 'xlsx'),
             }}
           >
             <Button icon={<DownloadOutlined />} data-testid="list-export">

@@ -55,7 +55,7 @@ export const isKeptWhenBlank = (field: Field, mode: 'create' | 'edit'): boolean 
 
 export const customKey = 'custom';
 
-export function initialFormValues(entity: Entity, row: EntityRow | undefined, customFields: CustomField[] = []): FormValues {
+export function initialFormValues(entity: Entity, row: EntityRow | undefined, customFields: CustomField[] = [], prefill: Record<string, unknown> = {}): FormValues {
   const values: FormValues = {};
   if (customFields.length > 0) {
     const stored = row ? customValuesOf(row) : {};
@@ -63,7 +63,7 @@ export function initialFormValues(entity: Entity, row: EntityRow | undefined, cu
   }
   for (const [name, field] of formFields(entity)) {
     if (!row) {
-      values[name] = field.defaultValue ?? (field.kind === 'bool' ? false : undefined);
+      values[name] = prefill[name] !== undefined ? toFormValue(field, prefill[name]) : (field.defaultValue ?? (field.kind === 'bool' ? false : undefined));
     } else if (!field.pii) values[name] = toFormValue(field, row[name]);
   }
   // a workflow's status moves only through its actions; the server starts new records at the initial state

@@ -78,14 +78,17 @@ export function keywordOf(values: FilterFormValues): string | undefined {
  * The current list query as flat query-string parameters for the export link. Personal-data
  * filters stay out of URLs (they would end up in proxy logs).
  */
+/** The filters a download link can carry: personal data stays out of URLs; admin-defined field filters have no flat URL form. */
+export function exportableFilters(entity: Entity, filters: ListQuery['filters']): ListQuery['filters'] {
+  return Object.fromEntries(Object.entries(filters).filter(([name]) => name !== 'custom' && (name === 'status' || !entity.fields[name]?.pii)));
+}
+
 export function toExportParams(entity: Entity, query: ListQuery): URLSearchParams {
   const params = new URLSearchParams();
   if (query.q) params.set('q', query.q);
   if (query.sort) params.set('sort', query.sort);
   params.set('order', query.order);
-  for (const [name, value] of Object.entries(query.filters)) {
-    // personal data stays out of URLs; admin-defined field filters have no flat URL form
-    if (name === 'custom' || (name !== 'status' && entity.fields[name]?.pii)) continue;
+  for (const [name, value] of Object.entries(exportableFilters(entity, query.filters))) {
     if (Array.isArray(value)) params.set(name, value.map(String).join(','));
     else if (typeof value === 'object' && value !== null) {
       for (const [bound, boundValue] of Object.entries(value)) params.set(`${name}.${bound}`, String(boundValue));

@@ -26,10 +26,13 @@ export const campaign = defineEntity({
     endAt: f.datetime({ zh: '结束时间', en: 'Ends' }, { list: true }),
     location: f.text({ zh: '活动地点', en: 'Location' }, { max: 200, list: true }),
     audience: f.textarea({ zh: '活动对象', en: 'Audience' }, { max: 1000 }),
+    audienceGroupId: f.ref({ zh: '目标客户分组', en: 'Target customer group' }, 'customerGroup', { filter: true }),
+    attributionDays: f.int({ zh: '归因窗口(天)', en: 'Attribution window (days)' }, { min: 1, max: 365, defaultValue: 30, help: { zh: '参与者在活动开始后这些天内产生的线索、机会、签单与保费计入本活动', en: 'Leads, opportunities, signings and premium of participants within this many days after the start count for the campaign' } }),
     purpose: f.textarea({ zh: '活动目的', en: 'Purpose' }, { max: 1000 }),
     budget: f.money({ zh: '预算', en: 'Budget' }, { list: true }),
     cost: f.money({ zh: '活动费用', en: 'Cost' }, { list: true, sortable: true }),
     results: f.textarea({ zh: '活动成果', en: 'Results' }, { max: 4000 }),
     orgId: f.ref({ zh: '所属机构', en: 'Organisation' }, 'organisation', { required: true, filter: true }),
   },
+  related: [{ entity: 'campaignParticipant', field: 'campaignId', label: { zh: '参与客户', en: 'Participants' } }],
 });

@@ -21,7 +21,8 @@ export const competitorAnalysis = defineEntity({
   fields: {
     title: f.text({ zh: '标题', en: 'Title' }, { required: true, max: 100, list: true, search: true }),
     analysisType: f.enum({ zh: '分析类型', en: 'Type' }, competitionAnalysisTypes, { required: true, list: true, filter: true }),
-    competitor: f.text({ zh: '竞争公司', en: 'Competitor' }, { max: 100, list: true, filter: true, search: true }),
+    competitorId: f.ref({ zh: '竞争对手', en: 'Competitor company' }, 'competitor', { list: true, filter: true }),
+    competitor: f.text({ zh: '竞争公司', en: 'Competitor (text)' }, { max: 100, filter: true, search: true }),
     competitorProduct: f.text({ zh: '竞品名称', en: 'Competing product' }, { max: 100, list: true }),
     insuranceType: f.enum({ zh: '险种', en: 'Insurance type' }, insuranceTypes, { list: true, filter: true }),
     price: f.money({ zh: '价格', en: 'Price' }, { list: true }),

@@ -18,7 +18,7 @@ export const incentivePayout = defineEntity({
   pickableStatus: ['approved', 'paid'],
   scope: { org: 'orgId', owner: { field: 'salespersonId', actorKey: 'salespersonId' } },
   fields: {
-    salespersonId: f.ref({ zh: '业务员', en: 'Salesperson' }, 'salesperson', { required: true, list: true, filter: true }),
+    salespersonId: f.ref({ zh: '业务员', en: 'Salesperson' }, 'salesperson', { required: true, list: true, filter: true, refStatuses: ['active', 'suspended', 'left'] }),
     period: f.text({ zh: '结算期间', en: 'Period' }, { required: true, max: 7, list: true, filter: true, search: true, pattern: '^\\d{4}-(0[1-9]|1[0-2])$', example: '2026-05', help: { zh: '格式 YYYY-MM', en: 'YYYY-MM' } }),
     amount: f.money({ zh: '金额', en: 'Amount' }, { required: true, min: -1e9, list: true, sortable: true }),
     paidDate: f.date({ zh: '发放日期', en: 'Paid on' }, { list: true, filter: true }),

@@ -27,6 +27,8 @@ export const interaction = defineEntity({
     content: f.textarea({ zh: '内容', en: 'Content' }, { max: 4000 }),
     result: f.textarea({ zh: '结果', en: 'Result' }, { max: 2000 }),
     nextFollowUpDate: f.date({ zh: '下次跟进日期', en: 'Next follow-up' }, { list: true, filter: true, sortable: true }),
+    followedUpAt: f.datetime({ zh: '已跟进时间', en: 'Followed up at' }, { readOnly: true, list: true, filter: true, help: { zh: '同一客户记下一条新记录时自动填写', en: 'Set when a later record for the same customer is written' } }),
+    opportunityId: f.ref({ zh: '销售机会', en: 'Opportunity' }, 'opportunity', { filter: true }),
     ownerId: f.ref({ zh: '记录人', en: 'By' }, 'salesperson', { list: true, filter: true }),
     orgId: f.ref({ zh: '所属机构', en: 'Organisation' }, 'organisation', { required: true, filter: true }),
   },

@@ -21,6 +21,12 @@ export const organisation = defineEntity({
     leaderId: f.ref({ zh: '负责人', en: 'Leader' }, 'account', { list: true }),
     address: f.text({ zh: '地址', en: 'Address' }, { max: 200, wide: true }),
     phone: f.phone({ zh: '联系电话', en: 'Phone' }, { list: true }),
+    poolReturnDays: f.int({ zh: '公海回收天数', en: 'Pool return after (days)' }, {
+      min: 1,
+      max: 3650,
+      help: { zh: '客户超过该天数未跟进即退回公海；留空沿用上级机构或系统默认', en: 'Customers without a follow-up for this many days return to the pool; empty: the parent’s or the default' },
+    }),
+    poolNoticeDays: f.int({ zh: '回收提前提醒天数', en: 'Notice before return (days)' }, { min: 0, max: 365 }),
     path: f.text({ zh: '路径', en: 'Tree path' }, { readOnly: true, hidden: true, max: 500 }),
   },
   related: [

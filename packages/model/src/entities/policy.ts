@@ -2,6 +2,7 @@ import { defineEntity } from '../entity.ts';
 import { policyWorkflow } from '../enums/workflows.ts';
 import { f } from '../field.ts';
 import { insuranceTypes, paymentFrequencies, policyStatuses } from '../enums/insurance.ts';
+import { salesChannels } from '../enums/sales.ts';
 
 export const policy = defineEntity({
   name: 'policy',
@@ -29,6 +30,10 @@ export const policy = defineEntity({
     nextDueDate: f.date({ zh: '下次缴费日', en: 'Next due date' }, { filter: true, sortable: true }),
     coverage: f.textarea({ zh: '保险责任', en: 'Coverage' }, { max: 4000 }),
     salespersonId: f.ref({ zh: '业务员', en: 'Salesperson' }, 'salesperson', { list: true, filter: true }),
+    channel: f.enum({ zh: '销售渠道', en: 'Channel' }, salesChannels, { filter: true }),
+    // A shared sale: the co-salesperson's share of the premium for commission (the rest is salespersonId's).
+    coSalespersonId: f.ref({ zh: '协作业务员', en: 'Co-salesperson' }, 'salesperson', { filter: true }),
+    coSharePercent: f.decimal({ zh: '协作分成(%)', en: 'Co-salesperson share (%)' }, { min: 0, max: 100 }),
     orgId: f.ref({ zh: '所属机构', en: 'Organisation' }, 'organisation', { required: true, filter: true }),
     signingId: f.ref({ zh: '来源签单', en: 'Signing' }, 'signing', {}),
     renewedFromId: f.ref({ zh: '续保自', en: 'Renewal of' }, 'policy', {}),

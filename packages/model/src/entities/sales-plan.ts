@@ -22,7 +22,13 @@ export const salesPlan = defineEntity({
     premiumStretch: f.money({ zh: '保费冲刺', en: 'Premium stretch' }),
     premiumChallenge: f.money({ zh: '保费挑战', en: 'Premium challenge' }),
     policyCountTarget: f.int({ zh: '件数目标', en: 'Policy count target' }, { list: true }),
+    policyCountStretch: f.int({ zh: '件数冲刺', en: 'Policy count stretch' }),
+    policyCountChallenge: f.int({ zh: '件数挑战', en: 'Policy count challenge' }),
     newCustomerTarget: f.int({ zh: '新客户目标', en: 'New-customer target' }, { list: true }),
+    newCustomerStretch: f.int({ zh: '新客户冲刺', en: 'New-customer stretch' }),
+    newCustomerChallenge: f.int({ zh: '新客户挑战', en: 'New-customer challenge' }),
     notes: f.textarea({ zh: '计划说明', en: 'Notes' }, { max: 2000 }),
+    // Written by the plan's salesperson through POST /api/sales-plans/:id/notes (they have no edit right).
+    ownerNotes: f.textarea({ zh: '业务员备注', en: "Salesperson's notes" }, { max: 2000, readOnly: true }),
   },
 });

@@ -22,6 +22,12 @@ export const periodTypes: EnumOption[] = [
   { value: 'year', label: { zh: '年度', en: 'Year' } },
 ];
 
+export const planLevels: EnumOption[] = [
+  { value: 'target', label: { zh: '目标', en: 'Target' } },
+  { value: 'stretch', label: { zh: '冲刺', en: 'Stretch' }, color: 'blue' },
+  { value: 'challenge', label: { zh: '挑战', en: 'Challenge' }, color: 'red' },
+];
+
 export const salesChannels: EnumOption[] = [
   { value: 'agent', label: { zh: '个人代理', en: 'Agency' } },
   { value: 'bank', label: { zh: '银保', en: 'Bancassurance' } },
@@ -52,4 +58,29 @@ export const priorities: EnumOption[] = [
   { value: 'normal', label: { zh: '普通', en: 'Normal' }, color: 'blue' },
   { value: 'high', label: { zh: '高', en: 'High' }, color: 'orange' },
   { value: 'urgent', label: { zh: '紧急', en: 'Urgent' }, color: 'red' },
+];
+
+/** Stages an opportunity can still move on from, in pipeline order (won and lost close it). */
+export const openOpportunityStages = ['lead', 'contacted', 'needsAnalysis', 'proposal', 'negotiation'] as const;
+
+/** Win probability (%) of each stage until an admin sets its own in 销售阶段设置. */
+export const defaultStageProbabilities: Record<string, number> = { lead: 10, contacted: 20, needsAnalysis: 40, proposal: 60, negotiation: 80, won: 100, lost: 0 };
+
+export const winLossReasons: EnumOption[] = [
+  { value: 'price', label: { zh: '价格', en: 'Price' } },
+  { value: 'coverage', label: { zh: '保障范围', en: 'Coverage' } },
+  { value: 'service', label: { zh: '服务', en: 'Service' } },
+  { value: 'brand', label: { zh: '品牌信誉', en: 'Brand' } },
+  { value: 'relationship', label: { zh: '客户关系', en: 'Relationship' } },
+  { value: 'claims', label: { zh: '理赔体验', en: 'Claims experience' } },
+  { value: 'timing', label: { zh: '时机', en: 'Timing' } },
+  { value: 'other', label: { zh: '其他', en: 'Other' } },
+];
+
+export const competitorTypes: EnumOption[] = [
+  { value: 'insurer', label: { zh: '保险公司', en: 'Insurer' } },
+  { value: 'broker', label: { zh: '经纪/代理公司', en: 'Broker / agency' } },
+  { value: 'bank', label: { zh: '银行渠道', en: 'Bank channel' } },
+  { value: 'online', label: { zh: '互联网平台', en: 'Online platform' } },
+  { value: 'other', label: { zh: '其他', en: 'Other' } },
 ];

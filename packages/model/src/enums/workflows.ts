@@ -38,10 +38,11 @@ export const claimWorkflow: Workflow = {
 export const ticketWorkflow: Workflow = {
   initial: 'new',
   transitions: [
-    { action: 'assign', label: { zh: '分派', en: 'Assign' }, from: ['new', 'assigned'], to: 'assigned', permission: 'edit', fields: ['assigneeId'], requires: ['assigneeId'] },
-    { action: 'start', label: { zh: '开始处理', en: 'Start' }, from: ['assigned'], to: 'inProgress', permission: 'edit' },
+    // To an agent, a team, or both; the server requires at least one.
+    { action: 'assign', label: { zh: '分派', en: 'Assign' }, from: ['new', 'assigned'], to: 'assigned', permission: 'edit', fields: ['assigneeId', 'teamId'] },
+    { action: 'start', label: { zh: '开始处理', en: 'Start' }, from: ['assigned'], to: 'inProgress', permission: 'edit', fields: ['assigneeId'] },
     { action: 'resolve', label: { zh: '解决', en: 'Resolve' }, from: ['inProgress'], to: 'resolved', permission: 'edit', fields: ['handlingResult'], requires: ['handlingResult'] },
-    { action: 'close', label: { zh: '关闭', en: 'Close' }, from: ['resolved'], to: 'closed', permission: 'edit', fields: ['satisfaction'] },
+    { action: 'close', label: { zh: '关闭', en: 'Close' }, from: ['resolved'], to: 'closed', permission: 'edit', fields: ['satisfaction', 'suggestions'] },
     { action: 'reopen', label: { zh: '重新打开', en: 'Reopen' }, from: ['resolved', 'closed'], to: 'inProgress', permission: 'edit', requiresNote: true },
   ],
 };

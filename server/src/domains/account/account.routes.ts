@@ -6,7 +6,7 @@ import { loadRow } from '../../entities/read.ts';
 import { audit } from '../../entities/write.ts';
 import { fieldError } from '../../platform/errors.ts';
 import { inTransaction, parseInput, requirePermission } from '../../platform/http.ts';
-import { checkPasswordPolicy, generatePassword, hashPassword } from '../../platform/auth/password.ts';
+import { checkPasswordPolicy, generatePassword, hashPassword, passwordPolicyFrom } from '../../platform/auth/password.ts';
 import { setPassword } from './credentials.ts';
 
 const idParams = z.strictObject({ id: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) });
@@ -21,8 +21,9 @@ export function registerAccountRoutes(app: FastifyInstance, services: Services):
     const result = await inTransaction(request, services, async (ctx) => {
       const row = await loadRow(ctx.trx, account, ctx.actor, id);
       const chosen = password ?? generatePassword();
-      const problem = checkPasswordPolicy(chosen, [String(row.login_name), String(row.display_name)]);
-      if (problem) throw fieldError('password', problem, { min: 10 });
+      const policy = passwordPolicyFrom(ctx.services.config);
+      const problem = checkPasswordPolicy(chosen, [String(row.login_name), String(row.display_name)], policy);
+      if (problem) throw fieldError('password', problem, { min: policy.minLength });
       await setPassword(ctx.trx, ctx.services.database.dialect, id, await hashPassword(chosen), true, ctx.now);
       await audit(ctx, 'account', id, 'password_reset', null);
       return password ? {} : { password: chosen };

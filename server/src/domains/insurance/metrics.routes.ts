@@ -15,6 +15,8 @@ const yuan = (cents: unknown) => Number(cents ?? 0) / 100;
 /** Figures computed from the source records on every read (SPEC: computed, never typed in). */
 export function registerMetricsRoutes(app: FastifyInstance, services: Services): void {
   const { db } = services.database;
+  // Period figures over many rows may come from a read replica; single-record summaries read the primary.
+  const { reports } = services.database;
 
   app.get('/api/customers/:id/summary', { schema: { tags: ['customer'], summary: "A customer's insurance purchases, claims and service figures" } }, async (request) => {
     const actor = requirePermission(request, 'customer:view');
@@ -55,7 +57,7 @@ export function registerMetricsRoutes(app: FastifyInstance, services: Services):
     const year = services.clock.now().toISOString().slice(0, 4);
     const { from = `${year}-01-01`, to = `${year}-12-31` } = parseInput(periodQuery, request.query);
     await loadRow(db, getEntity('salesperson'), actor, id);
-    const sales = await db
+    const sales = await reports
       .selectFrom('policies')
       .select([sql<number>`count(*)`.as('count'), sql<number>`coalesce(sum(premium), 0)`.as('premium')])
       .where('salesperson_id', '=', id)
@@ -64,13 +66,13 @@ export function registerMetricsRoutes(app: FastifyInstance, services: Services):
       .where('start_date', '>=', from)
       .where('start_date', '<=', to)
       .executeTakeFirstOrThrow();
-    const outcomes = await db
+    const outcomes = await reports
       .selectFrom('opportunities')
       .select([sql<number>`sum(case when stage = 'won' then 1 else 0 end)`.as('won'), sql<number>`sum(case when stage = 'lost' then 1 else 0 end)`.as('lost')])
       .where('owner_id', '=', id)
       .where('deleted_at', 'is', null)
       .executeTakeFirstOrThrow();
-    const newCustomers = await db
+    const newCustomers = await reports
       .selectFrom('customers')
       .select(sql<number>`count(*)`.as('count'))
       .where('owner_id', '=', id)
@@ -87,8 +89,8 @@ export function registerMetricsRoutes(app: FastifyInstance, services: Services):
     const actor = requirePermission(request, 'product:view');
     const { id } = parseInput(idParams, request.params);
     await loadRow(db, getEntity('product'), actor, id);
-    const reviews = await db.selectFrom('feedback').select([sql<number>`avg(satisfaction)`.as('average'), sql<number>`count(satisfaction)`.as('count')]).where('product_id', '=', id).where('deleted_at', 'is', null).executeTakeFirstOrThrow();
-    const claims = await db
+    const reviews = await reports.selectFrom('feedback').select([sql<number>`avg(satisfaction)`.as('average'), sql<number>`count(satisfaction)`.as('count')]).where('product_id', '=', id).where('deleted_at', 'is', null).executeTakeFirstOrThrow();
+    const claims = await reports
       .selectFrom('claims')
       .innerJoin('policies', 'policies.id', 'claims.policy_id')
       .select([sql<number>`avg(claims.rating)`.as('average'), sql<number>`count(claims.rating)`.as('count')])

@@ -9,6 +9,7 @@ import { enqueue } from '../../platform/outbox.ts';
 import { nextDueDate } from './insurance.rules.ts';
 import { nextBusinessNumber } from './numbers.ts';
 import { checkAgainstProduct } from './product-check.ts';
+import { checkSellerQualification } from '../service/training.hooks.ts';
 
 /**
  * Approving a signing issues, in the same transaction, its policy and contract (numbers generated, linked
@@ -64,6 +65,7 @@ export function registerSigningHooks(): void {
       // Once submitted, a signing is the underwriter's: it changes only through its workflow.
       if (existing && existing.status !== 'draft') throw new AppError('INVALID_TRANSITION', { status: existing.status, action: 'edit', allowed: [] });
       await checkAgainstProduct(ctx, entity, input, existing, { insured: ['insuredId', 'customerId'], start: 'startDate' });
+      await checkSellerQualification(ctx, entity, input, existing);
     },
   });
   registerWorkflowHooks('signing', {
@@ -71,6 +73,8 @@ export function registerSigningHooks(): void {
       if (transition.action !== 'submit' && transition.action !== 'approve') return;
       // The product may have gone off sale or the figures out of range since the draft was written.
       await checkAgainstProduct(ctx, entity, {}, row, { insured: ['insuredId', 'customerId'], start: 'startDate' });
+      // A licence may have expired since the draft was written.
+      await checkSellerQualification(ctx, entity, {}, row);
     },
     async after(ctx, _entity, id, transition) {
       if (transition.action === 'approve') await issuePolicy(ctx, id);

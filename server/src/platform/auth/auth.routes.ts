@@ -10,7 +10,7 @@ import { issueCaptcha } from './captcha.ts';
 import { consumeRecoveryCode, consumeTotp, mfaRequiredFor, mfaState } from './mfa.ts';
 import { sessionCookieName, isSecureRequest } from './authenticate.ts';
 import { authenticateLogin, logLogin } from './login.ts';
-import { checkPasswordPolicy, hashPassword, verifyPassword } from './password.ts';
+import { checkPasswordPolicy, hashPassword, passwordPolicyFrom, verifyPassword } from './password.ts';
 
 export interface AuthOptions {
   /** Test harness only: the captcha answer is sent back in a header. buildApp never sets it from configuration. */
@@ -142,8 +142,9 @@ export function registerAuthRoutes(app: FastifyInstance, services: Services, opt
     const input = parseInput(passwordBody, request.body);
     const row = await services.database.db.selectFrom('account_credentials').select('password_hash').where('account_id', '=', actor.accountId).executeTakeFirst();
     if (!row || !(await verifyPassword(input.currentPassword, String(row.password_hash)))) throw fieldError('currentPassword', 'wrong_password');
-    const problem = checkPasswordPolicy(input.newPassword, [actor.loginName, actor.displayName]);
-    if (problem) throw fieldError('newPassword', problem, { min: 10 });
+    const policy = passwordPolicyFrom(services.config);
+    const problem = checkPasswordPolicy(input.newPassword, [actor.loginName, actor.displayName], policy);
+    if (problem) throw fieldError('newPassword', problem, { min: policy.minLength });
     const hash = await hashPassword(input.newPassword);
     await inTransaction(request, services, async (ctx) => {
       await ctx.trx

@@ -60,7 +60,9 @@ export function registerAuthentication(app: FastifyInstance, services: Services)
   app.decorateRequest('actorLocale', null);
   app.addHook('onRequest', async (request) => {
     const path = request.url.split('?')[0]!;
-    if (!path.startsWith('/api/') || publicPaths.has(path)) return;
+    // /api/public/: the one-time survey answer pages, reached by customers without an account; gateway receipts
+    // carry their own shared token (checked by the route), never a session.
+    if (!path.startsWith('/api/') || publicPaths.has(path) || path.startsWith('/api/public/') || path.startsWith('/api/sms/receipts/')) return;
     const authorization = request.headers.authorization;
     if (authorization?.startsWith('Bearer ')) {
       request.actor = await failClosed(() => fromBearer(request, services, authorization.slice(7).trim()));

@@ -51,6 +51,13 @@ export interface PasswordPolicy {
 
 export const defaultPasswordPolicy: PasswordPolicy = { minLength: 10, maxLength: 128, requireClasses: false };
 
+/** The deployment's policy: 等保 deployments switch on character classes (and may raise the length) in configuration. */
+export const passwordPolicyFrom = (config: { PASSWORD_MIN_LENGTH: number; PASSWORD_REQUIRE_CLASSES: boolean }): PasswordPolicy => ({
+  ...defaultPasswordPolicy,
+  minLength: config.PASSWORD_MIN_LENGTH,
+  requireClasses: config.PASSWORD_REQUIRE_CLASSES,
+});
+
 /** Returns a reason code when the password is not acceptable (ASVS 6.2: length + deny-list; classes optional for 等保). */
 export function checkPasswordPolicy(password: string, context: string[], policy = defaultPasswordPolicy): string | null {
   if (password.length < policy.minLength) return 'password_too_short';

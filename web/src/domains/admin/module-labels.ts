@@ -11,4 +11,4 @@ export const moduleLabels: { name: string; label: Label }[] = [
 export const moduleLabel = (name: string): Label | undefined => moduleLabels.find((module) => module.name === name)?.label;
 
 /** Actions the operation log records (engine writes plus workflow and security events). */
-export const auditActions = ['create', 'update', 'delete', 'restore', 'purge', 'reveal', 'export', 'import', 'approve', 'password_reset', 'password_change', 'revoke', 'attach', 'detach'];
+export const auditActions = ['create', 'update', 'delete', 'restore', 'purge', 'reveal', 'export', 'import', 'approve', 'password_reset', 'password_change', 'revoke', 'attach', 'detach', 'archive'];

@@ -12,6 +12,7 @@ import '../entity-extensions.tsx';
 import { customerEntity } from './customer-api.ts';
 import { CustomerSummaryPanel } from './CustomerSummaryPanel.tsx';
 import { CustomerTimeline } from './CustomerTimeline.tsx';
+import { SmsOptOutPanel } from '../notifications/SmsOptOutPanel.tsx';
 
 /** The customer's records in other modules: tab key (label `customer360.tab.<key>`), module, the field pointing at the customer. */
 const recordTabs: { key: string; entity: string; field: string; columns?: string[] }[] = [
@@ -22,6 +23,7 @@ const recordTabs: { key: string; entity: string; field: string; columns?: string
   { key: 'signings', entity: 'signing', field: 'customerId', columns: ['signingNo', 'signingDate', 'productId', 'amount', 'sumInsured', 'policyId'] },
   { key: 'interactions', entity: 'interaction', field: 'customerId' },
   { key: 'tickets', entity: 'feedback', field: 'customerId' },
+  { key: 'surveys', entity: 'survey', field: 'customerId', columns: ['templateId', 'trigger', 'sentAt', 'answeredAt', 'csat', 'nps'] },
   { key: 'opportunities', entity: 'opportunity', field: 'customerId' },
   { key: 'messages', entity: 'smsMessage', field: 'customerId' },
 ];
@@ -37,7 +39,12 @@ function CustomerSections({ row }: { row: EntityRow }) {
         {
           key: tab.key,
           label: t(`customer360.tab.${tab.key}`),
-          children: <RecordTable entity={entity} filters={{ [tab.field]: [row.id] }} omit={[tab.field]} fields={tab.columns} testId={`customer-${tab.key}`} />,
+          children: (
+            <>
+              {tab.key === 'messages' ? <SmsOptOutPanel customerId={row.id} /> : null}
+              <RecordTable entity={entity} filters={{ [tab.field]: [row.id] }} omit={[tab.field]} fields={tab.columns} testId={`customer-${tab.key}`} />
+            </>
+          ),
         },
       ];
     }),

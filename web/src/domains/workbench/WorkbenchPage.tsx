@@ -12,6 +12,7 @@ import { buildMenu, entityPath, leafLabel } from '../../app/menu-model.ts';
 import { usePageTitle } from '../../app/use-page-title.ts';
 import { entityApi } from '../../entity/entity-api.ts';
 import { entityQueryKey } from '../../entity/entity-query-keys.ts';
+import { FollowUpsCard } from '../service/FollowUpsCard.tsx';
 import { DueList } from './DueList.tsx';
 
 /** Entities whose visible-record counts the workbench shows. */
@@ -78,7 +79,7 @@ export function WorkbenchPage() {
       )}
       <Row gutter={[16, 16]}>
         <Col xs={24} lg={12}>
-          <DueList entityName="interaction" dateField="nextFollowUpDate" days={7} isOverdueIncluded title={t('workbench.followUps')} />
+          <FollowUpsCard />
         </Col>
         <Col xs={24} lg={12}>
           <DueList entityName="policy" dateField="endDate" days={60} title={t('workbench.expiringPolicies')} />

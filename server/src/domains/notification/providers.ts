@@ -1,0 +1,199 @@
+import { createHash, createHmac, randomUUID } from 'node:crypto';
+import type { Config } from '../../config.ts';
+
+export interface OutgoingSms {
+  /** Our message code: sent as the gateway's OutId / SessionContext so receipts and support can match it. */
+  reference: string;
+  phone: string;
+  content: string;
+  providerTemplateId: string | null;
+  params: Record<string, string>;
+}
+
+/**
+ * accepted: the gateway acknowledged the message (its id is kept); retry: nothing was accepted, try again
+ * later (throttling, network, 5xx); rejected: the gateway refused it for good (bad number, template).
+ */
+export type SendOutcome =
+  | { kind: 'accepted'; providerMessageId: string; delivered?: boolean }
+  | { kind: 'retry'; error: string }
+  | { kind: 'rejected'; error: string };
+
+export interface SmsProvider {
+  name: 'log' | 'aliyun' | 'tencent';
+  send(message: OutgoingSms): Promise<SendOutcome>;
+}
+
+/** Aliyun's percent-encoding (RFC 3986: space %20, * %2A, ~ kept). */
+export function aliyunPercentEncode(value: string): string {
+  return encodeURIComponent(value).replace(/[!'()*]/g, (char) => `%${char.charCodeAt(0).toString(16).toUpperCase()}`);
+}
+
+/** Aliyun RPC signature v1: HMAC-SHA1 over METHOD&%2F&encode(sorted canonical query), key = secret + '&'. */
+export function aliyunRpcSignature(method: 'GET' | 'POST', params: Record<string, string>, accessKeySecret: string): string {
+  const canonical = Object.keys(params)
+    .filter((key) => key !== 'Signature')
+    .sort()
+    .map((key) => `${aliyunPercentEncode(key)}=${aliyunPercentEncode(params[key]!)}`)
+    .join('&');
+  const stringToSign = `${method}&${aliyunPercentEncode('/')}&${aliyunPercentEncode(canonical)}`;
+  return createHmac('sha1', `${accessKeySecret}&`).update(stringToSign).digest('base64');
+}
+
+const sha256Hex = (value: string) => createHash('sha256').update(value, 'utf8').digest('hex');
+const hmac256 = (key: Buffer | string, value: string) => createHmac('sha256', key).update(value, 'utf8').digest();
+
+export interface Tc3Input {
+  secretId: string;
+  secretKey: string;
+  service: string;
+  host: string;
+  timestamp: number;
+  payload: string;
+  contentType: string;
+}
+
+/** Tencent Cloud API 3.0 signature (TC3-HMAC-SHA256), POST with signed headers content-type;host. */
+export function tencentTc3Authorization(input: Tc3Input): { authorization: string; signature: string; canonicalRequestHash: string } {
+  const date = new Date(input.timestamp * 1000).toISOString().slice(0, 10);
+  const canonicalRequest = ['POST', '/', '', `content-type:${input.contentType}\nhost:${input.host}\n`, 'content-type;host', sha256Hex(input.payload)].join('\n');
+  const canonicalRequestHash = sha256Hex(canonicalRequest);
+  const scope = `${date}/${input.service}/tc3_request`;
+  const stringToSign = ['TC3-HMAC-SHA256', String(input.timestamp), scope, canonicalRequestHash].join('\n');
+  const signingKey = hmac256(hmac256(hmac256(`TC3${input.secretKey}`, date), input.service), 'tc3_request');
+  const signature = createHmac('sha256', signingKey).update(stringToSign, 'utf8').digest('hex');
+  return { authorization: `TC3-HMAC-SHA256 Credential=${input.secretId}/${scope}, SignedHeaders=content-type;host, Signature=${signature}`, signature, canonicalRequestHash };
+}
+
+/** Built-in provider: nothing leaves the server; the message is logged and counts as delivered (visible in the outbox UI). */
+export class LogProvider implements SmsProvider {
+  readonly name = 'log' as const;
+  readonly sent: OutgoingSms[] = [];
+  constructor(private log: (entry: Record<string, unknown>) => void = () => {}) {}
+  async send(message: OutgoingSms): Promise<SendOutcome> {
+    this.sent.push(message);
+    this.log({ reference: message.reference, length: message.content.length }, );
+    return { kind: 'accepted', providerMessageId: `log-${message.reference}`, delivered: true };
+  }
+}
+
+const networkError = (error: unknown) => ({ kind: 'retry' as const, error: `network: ${error instanceof Error ? error.message : String(error)}`.slice(0, 500) });
+
+export interface AliyunSettings {
+  accessKeyId: string;
+  accessKeySecret: string;
+  signName: string;
+  endpoint: string;
+}
+
+/** Aliyun SMS SendSms (API 2017-05-25, RPC style, form-encoded POST). */
+export class AliyunProvider implements SmsProvider {
+  readonly name = 'aliyun' as const;
+  constructor(private settings: AliyunSettings, private now: () => Date = () => new Date()) {}
+
+  async send(message: OutgoingSms): Promise<SendOutcome> {
+    if (!message.providerTemplateId) return { kind: 'rejected', error: 'template: no provider template id (TemplateCode)' };
+    const params: Record<string, string> = {
+      AccessKeyId: this.settings.accessKeyId,
+      Action: 'SendSms',
+      Format: 'JSON',
+      OutId: message.reference,
+      PhoneNumbers: message.phone,
+      RegionId: 'cn-hangzhou',
+      SignName: this.settings.signName,
+      SignatureMethod: 'HMAC-SHA1',
+      SignatureNonce: randomUUID(),
+      SignatureVersion: '1.0',
+      TemplateCode: message.providerTemplateId,
+      TemplateParam: JSON.stringify(message.params),
+      Timestamp: this.now().toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      Version: '2017-05-25',
+    };
+    params.Signature = aliyunRpcSignature('POST', params, this.settings.accessKeySecret);
+    let response: Response;
+    try {
+      response = await fetch(this.settings.endpoint, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: Object.entries(params).map(([key, value]) => `${aliyunPercentEncode(key)}=${aliyunPercentEncode(value)}`).join('&'),
+        signal: AbortSignal.timeout(10_000),
+      });
+    } catch (error) {
+      return networkError(error);
+    }
+    const body = (await response.json().catch(() => ({}))) as { Code?: string; Message?: string; BizId?: string };
+    if (body.Code === 'OK' && body.BizId) return { kind: 'accepted', providerMessageId: body.BizId };
+    const error = `${body.Code ?? response.status}: ${body.Message ?? ''}`.slice(0, 500);
+    // Flow control and server trouble pass; everything else (bad number, template, signature, balance) needs a person.
+    if (response.status >= 500 || /^isv\.(BUSINESS_LIMIT_CONTROL|OUT_OF_SERVICE)|^(Throttling|ServiceUnavailable|InternalError)/.test(body.Code ?? '')) return { kind: 'retry', error };
+    return { kind: 'rejected', error };
+  }
+}
+
+export interface TencentSettings {
+  secretId: string;
+  secretKey: string;
+  sdkAppId: string;
+  signName: string;
+  region: string;
+  endpoint: string;
+}
+
+/** Tencent Cloud SMS SendSms (API 2021-01-11, JSON POST signed with TC3-HMAC-SHA256). */
+export class TencentProvider implements SmsProvider {
+  readonly name = 'tencent' as const;
+  constructor(private settings: TencentSettings, private now: () => Date = () => new Date()) {}
+
+  async send(message: OutgoingSms): Promise<SendOutcome> {
+    if (!message.providerTemplateId) return { kind: 'rejected', error: 'template: no provider template id (TemplateId)' };
+    const url = new URL(this.settings.endpoint);
+    const payload = JSON.stringify({
+      PhoneNumberSet: [message.phone.startsWith('+') ? message.phone : `+86${message.phone}`],
+      SmsSdkAppId: this.settings.sdkAppId,
+      SignName: this.settings.signName,
+      TemplateId: message.providerTemplateId,
+      TemplateParamSet: Object.values(message.params),
+      SessionContext: message.reference,
+    });
+    const timestamp = Math.floor(this.now().getTime() / 1000);
+    const contentType = 'application/json; charset=utf-8';
+    const { authorization } = tencentTc3Authorization({ secretId: this.settings.secretId, secretKey: this.settings.secretKey, service: 'sms', host: url.host, timestamp, payload, contentType });
+    let response: Response;
+    try {
+      response = await fetch(url, {
+        method: 'POST',
+        headers: { authorization, 'content-type': contentType, 'x-tc-action': 'SendSms', 'x-tc-version': '2021-01-11', 'x-tc-timestamp': String(timestamp), 'x-tc-region': this.settings.region },
+        body: payload,
+        signal: AbortSignal.timeout(10_000),
+      });
+    } catch (error) {
+      return networkError(error);
+    }
+    const body = (await response.json().catch(() => ({}))) as { Response?: { Error?: { Code: string; Message: string }; SendStatusSet?: { SerialNo: string; Code: string; Message: string }[] } };
+    const error = body.Response?.Error;
+    if (error || response.status >= 300) {
+      const text = `${error?.Code ?? response.status}: ${error?.Message ?? ''}`.slice(0, 500);
+      if (response.status >= 500 || /^(RequestLimitExceeded|InternalError|LimitExceeded)/.test(error?.Code ?? '')) return { kind: 'retry', error: text };
+      return { kind: 'rejected', error: text };
+    }
+    const status = body.Response?.SendStatusSet?.[0];
+    if (status?.Code === 'Ok') return { kind: 'accepted', providerMessageId: status.SerialNo };
+    const text = `${status?.Code ?? 'NoStatus'}: ${status?.Message ?? ''}`.slice(0, 500);
+    return /^LimitExceeded/.test(status?.Code ?? '') ? { kind: 'retry', error: text } : { kind: 'rejected', error: text };
+  }
+}
+
+/** The provider SMS_PROVIDER names; a real gateway missing its keys refuses to start rather than dropping messages. */
+export function providerFromConfig(config: Config, log: (entry: Record<string, unknown>) => void): SmsProvider {
+  if (config.SMS_PROVIDER === 'aliyun') {
+    const { SMS_ALIYUN_ACCESS_KEY_ID: accessKeyId, SMS_ALIYUN_ACCESS_KEY_SECRET: accessKeySecret, SMS_ALIYUN_SIGN_NAME: signName } = config;
+    if (!accessKeyId || !accessKeySecret || !signName) throw new Error('SMS_PROVIDER=aliyun needs SMS_ALIYUN_ACCESS_KEY_ID, SMS_ALIYUN_ACCESS_KEY_SECRET and SMS_ALIYUN_SIGN_NAME');
+    return new AliyunProvider({ accessKeyId, accessKeySecret, signName, endpoint: config.SMS_ALIYUN_ENDPOINT });
+  }
+  if (config.SMS_PROVIDER === 'tencent') {
+    const { SMS_TENCENT_SECRET_ID: secretId, SMS_TENCENT_SECRET_KEY: secretKey, SMS_TENCENT_SDK_APP_ID: sdkAppId, SMS_TENCENT_SIGN_NAME: signName } = config;
+    if (!secretId || !secretKey || !sdkAppId || !signName) throw new Error('SMS_PROVIDER=tencent needs SMS_TENCENT_SECRET_ID, SMS_TENCENT_SECRET_KEY, SMS_TENCENT_SDK_APP_ID and SMS_TENCENT_SIGN_NAME');
+    return new TencentProvider({ secretId, secretKey, sdkAppId, signName, region: config.SMS_TENCENT_REGION, endpoint: config.SMS_TENCENT_ENDPOINT });
+  }
+  return new LogProvider(log);
+}
