@@ -12,8 +12,6 @@ import { errorMessage } from '../app/error-message.ts';
 import { labelOf } from '../app/i18n.ts';
 import { useIsMobile } from '../app/use-is-mobile.ts';
 import { usePageTitle } from '../app/use-page-title.ts';
-import { usePageSize } from '../app/use-page-size.ts';
-import { useHiddenColumns } from './column-settings.ts';
 import { useCustomFields } from './custom-fields.ts';
 import { ColumnSettings } from './ColumnSettings.tsx';
 import { entityApi, type EntityRow } from './entity-api.ts';
@@ -27,6 +25,8 @@ import { exportColumns, keywordOf, toListFilters, type FilterFormValues } from '
 import { useExport } from './ExportApproval.tsx';
 import { ListQueryForm } from './ListQueryForm.tsx';
 import { ListToolbar } from './ListToolbar.tsx';
+import { orderColumns, pageSizes, restoreFilters, serializeFilters, useListSettings, type ColumnChoice } from './list-settings.ts';
+import { SavedViews } from './SavedViews.tsx';
 import { RowActions } from './RowActions.tsx';
 import { useConfirmDelete } from './use-confirm-delete.tsx';
 
@@ -38,17 +38,35 @@ export function EntityListPage({ entity }: { entity: Entity }) {
   const isMobile = useIsMobile();
   const queryClient = useQueryClient();
   const [searchParams, setSearchParams] = useSearchParams();
-  const [pageSize, setPageSize] = usePageSize(me.id);
   const [filterValues, setFilterValues] = useState<FilterFormValues>({});
   const [page, setPage] = useState(1);
   const [sort, setSort] = useState<SortState>({ order: 'desc' });
   const [selectedIds, setSelectedIds] = useState<number[]>([]);
   const [formTarget, setFormTarget] = useState<FormTarget>();
-  const [hiddenColumns, setHiddenColumns] = useHiddenColumns(me.id, entity.name);
   const [view, setView] = useState('table');
   const [isImportOpen, setIsImportOpen] = useState(false);
   const extension = entityExtension(entity.name);
   const customFields = useCustomFields(entity);
+  const listSettings = useListSettings(entity);
+  const { settings } = listSettings;
+  const pageSize = settings.pageSize && pageSizes.includes(settings.pageSize) ? settings.pageSize : 20;
+  // A saved view's columns apply until the user changes columns; the user's own choice otherwise.
+  const [viewColumns, setViewColumns] = useState<ColumnChoice>();
+  const columnChoice = viewColumns ?? settings.columns;
+  const hiddenColumns = columnChoice?.hidden ?? [];
+  const [activeViewId, setActiveViewId] = useState<number>();
+  const [formKey, setFormKey] = useState(0);
+  const [isStarted, setIsStarted] = useState(false);
+  // The user's default filters and sort, once their settings are in (the list waits for them).
+  useEffect(() => {
+    if (isStarted || !listSettings.isLoaded) return;
+    setIsStarted(true);
+    if (settings.defaultFilters) {
+      setFilterValues(restoreFilters(entity, settings.defaultFilters, customFields));
+      setFormKey((key) => key + 1);
+    }
+    if (settings.sort) setSort(settings.sort);
+  }, [isStarted, listSettings.isLoaded, settings, entity, customFields]);
   const { startExport, dialog: exportDialog } = useExport(entity);
   const location = useLocation();
   const navigate = useNavigate();
@@ -74,6 +92,7 @@ export function EntityListPage({ entity }: { entity: Entity }) {
     queryKey: [...entityQueryKey(entity, 'list'), listQuery],
     queryFn: () => entityApi.query(entity, listQuery),
     placeholderData: keepPreviousData,
+    enabled: isStarted,
   });
 
   const detailParam = Number(searchParams.get('detail'));
@@ -139,7 +158,7 @@ export function EntityListPage({ entity }: { entity: Entity }) {
     ),
   });
   const visibleColumns: EntityColumn[] = [
-    ...columns.filter((column) => column.key === 'code' || !hiddenColumns.includes(column.key)),
+    ...orderColumns(columns, columnChoice).filter((column) => column.key === 'code' || !hiddenColumns.includes(column.key)),
     {
       key: 'actions',
       title: t('list.actions'),
@@ -184,9 +203,12 @@ export function EntityListPage({ entity }: { entity: Entity }) {
     <>
       <Card className="page-card" size="small">
         <ListQueryForm
+          key={formKey}
           entity={entity}
+          initialValues={filterValues}
           onSearch={(values) => {
             setFilterValues(values);
+            setActiveViewId(undefined);
             setPage(1);
           }}
         />
@@ -204,11 +226,43 @@ export function EntityListPage({ entity }: { entity: Entity }) {
           onReload={refresh}
           onImport={entity.importable && can('import') ? () => setIsImportOpen(true) : undefined}
           view={viewOptions}
+          savedViews={
+            <SavedViews
+              views={listSettings.views}
+              activeViewId={activeViewId}
+              hasDefaultFilters={!!settings.defaultFilters}
+              onApply={(saved) => {
+                setFilterValues(restoreFilters(entity, saved.state.filters, customFields));
+                setSort(saved.state.sort ?? { order: 'desc' });
+                setViewColumns(saved.state.columns);
+                setActiveViewId(saved.id);
+                setFormKey((key) => key + 1);
+                setPage(1);
+              }}
+              onSave={async ({ name, sharedRoleId }) => {
+                const created = await listSettings.createView.mutateAsync({
+                  name,
+                  sharedRoleId,
+                  state: { filters: serializeFilters(entity, filterValues), sort, ...(columnChoice ? { columns: columnChoice } : {}) },
+                });
+                setActiveViewId(created.id);
+              }}
+              onDelete={async (saved) => {
+                await listSettings.deleteView.mutateAsync(saved.id);
+                if (activeViewId === saved.id) setActiveViewId(undefined);
+              }}
+              onSetDefault={() => listSettings.updateSettings({ defaultFilters: serializeFilters(entity, filterValues), sort })}
+              onClearDefault={() => listSettings.updateSettings({ defaultFilters: undefined, sort: undefined })}
+            />
+          }
           columnSettings={
             <ColumnSettings
-              columns={columns.filter((column) => column.key !== 'code').map(({ key, title }) => ({ key, title }))}
+              columns={orderColumns(columns, columnChoice).filter((column) => column.key !== 'code').map(({ key, title }) => ({ key, title }))}
               hidden={hiddenColumns}
-              onChange={setHiddenColumns}
+              onChange={(choice) => {
+                setViewColumns(undefined);
+                listSettings.updateSettings({ columns: choice });
+              }}
             />
           }
         />
@@ -237,7 +291,7 @@ export function EntityListPage({ entity }: { entity: Entity }) {
               } else if (extra.action === 'paginate') {
                 setPage(next.current ?? 1);
                 if (next.pageSize && next.pageSize !== pageSize) {
-                  setPageSize(next.pageSize);
+                  listSettings.updateSettings({ pageSize: next.pageSize });
                   setPage(1);
                 }
               }

@@ -13,6 +13,8 @@ import type { FilterFormValues } from './list-filters.ts';
 interface ListQueryFormProps {
   entity: Entity;
   onSearch: (values: FilterFormValues) => void;
+  /** Values the form opens with (default filters, a saved view); remount the form to apply new ones. */
+  initialValues?: FilterFormValues;
 }
 
 /** Items shown before "expand": the keyword box, status and the first field filter (phones: the keyword box). */
@@ -20,12 +22,17 @@ const collapsedCount = 3;
 const collapsedCountMobile = 1;
 
 /** The conditional search form generated from the entity's filterable fields. */
-export function ListQueryForm({ entity, onSearch }: ListQueryFormProps) {
+export function ListQueryForm({ entity, onSearch, initialValues }: ListQueryFormProps) {
   const { t, i18n } = useTranslation();
   const [form] = Form.useForm<FilterFormValues>();
-  const [isExpanded, setIsExpanded] = useState(false);
   const customFields = useCustomFields(entity);
   const shownCollapsed = useIsMobile() ? collapsedCountMobile : collapsedCount;
+  // Opened with values for filters beyond the first few (a saved view, default filters): show them all.
+  const [isExpanded, setIsExpanded] = useState(() => {
+    const hasValue = (value: unknown) => value !== undefined && value !== null && value !== '' && !(Array.isArray(value) && value.length === 0);
+    const hiddenNames = ['q', 'status', ...filterableFields(entity).map(([name]) => name)].slice(shownCollapsed);
+    return hiddenNames.some((name) => hasValue(initialValues?.[name])) || Object.values((initialValues?.custom as Record<string, unknown> | undefined) ?? {}).some(hasValue);
+  });
 
   const searchLabels = [
     t('entity.code'),
@@ -79,7 +86,7 @@ export function ListQueryForm({ entity, onSearch }: ListQueryFormProps) {
   const visible = isExpanded ? items : items.slice(0, shownCollapsed);
 
   return (
-    <Form form={form} layout="vertical" className="query-form" onFinish={() => onSearch(form.getFieldsValue(true))} data-testid="list-query-form">
+    <Form form={form} layout="vertical" className="query-form" initialValues={initialValues} onFinish={() => onSearch(form.getFieldsValue(true))} data-testid="list-query-form">
       <Row gutter={16}>
         {visible.map((item) => (
           <Col key={item.key} xs={24} sm={12} lg={8} xl={6}>
@@ -94,7 +101,8 @@ export function ListQueryForm({ entity, onSearch }: ListQueryFormProps) {
             <Button
               data-testid="list-reset"
               onClick={() => {
-                form.resetFields();
+                // resetFields would go back to the values the form opened with (a saved view); clear instead.
+                form.setFieldsValue(Object.fromEntries(Object.keys(form.getFieldsValue(true)).map((name) => [name, undefined])));
                 onSearch({});
               }}
             >

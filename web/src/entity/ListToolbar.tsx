@@ -19,11 +19,13 @@ interface ListToolbarProps {
   /** Present when the user may import into this module. */
   onImport: (() => void) | undefined;
   columnSettings: ReactNode;
+  /** Saved views and default filters of this list. */
+  savedViews: ReactNode;
   view: { value: string; options: { value: string; label: string; icon: ReactNode }[]; onChange: (value: string) => void } | undefined;
 }
 
 export function ListToolbar(props: ListToolbarProps) {
-  const { entity, canCreate, canDelete, canExport, selectedCount, onExport, onAdd, onBatchDelete, onReload, onImport, columnSettings, view } = props;
+  const { entity, canCreate, canDelete, canExport, selectedCount, onExport, onAdd, onBatchDelete, onReload, onImport, columnSettings, savedViews, view } = props;
   const { t, i18n } = useTranslation();
   return (
     <div className="list-toolbar">
@@ -32,6 +34,7 @@ export function ListToolbar(props: ListToolbarProps) {
           {labelOf(entity.label, i18n.language)}
         </Typography.Title>
         {view && <Segmented size="small" value={view.value} options={view.options} onChange={(value) => view.onChange(String(value))} data-testid="list-view" />}
+        {savedViews}
       </Space>
       <Space wrap>
         {canDelete && selectedCount > 0 && (
