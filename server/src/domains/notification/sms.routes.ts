@@ -16,7 +16,7 @@ import { loadRules, reminderKindList, smsSegments } from './sms-rules.ts';
 const id = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 const kindParams = z.strictObject({ kind: z.enum(reminderKindList as [string, ...string[]]) });
 const ruleBody = z.strictObject({ enabled: z.boolean(), daysBefore: z.array(z.number().int().min(0).max(365)).min(1).max(6).optional() });
-const previewBody = z.strictObject({ customerId: id.optional(), policyId: id.optional(), claimId: id.optional() });
+const previewBody = z.strictObject({ customerId: id.optional(), policyId: id.optional(), claimId: id.optional(), salespersonId: id.optional(), qualificationId: id.optional() });
 const audienceBody = z.strictObject({
   templateId: id,
   customerIds: z.array(id).max(5000).optional(),
@@ -63,7 +63,10 @@ export function registerSmsRoutes(app: FastifyInstance, services: Services): voi
     if (body.customerId) await loadRow(db, customer, actor, body.customerId);
     if (body.policyId) await loadRow(db, getEntity('policy'), actor, body.policyId);
     if (body.claimId) await loadRow(db, getEntity('claim'), actor, body.claimId);
-    const variables = await variablesFor({ trx: db }, { ...body, date: new Date(services.clock.now()).toISOString().slice(0, 10) });
+    if (body.salespersonId) await loadRow(db, getEntity('salesperson'), actor, body.salespersonId);
+    if (body.qualificationId) await loadRow(db, getEntity('qualification'), actor, body.qualificationId);
+    // A licence previews with its own expiry date; other records with today's.
+    const variables = await variablesFor({ trx: db }, { ...body, date: body.qualificationId ? undefined : new Date(services.clock.now()).toISOString().slice(0, 10) });
     const contentZh = renderTemplate(String(template.content_zh), variables);
     const contentEn = template.content_en ? renderTemplate(String(template.content_en), variables) : null;
     return { contentZh, contentEn, variables, segments: smsSegments(contentZh), providerTemplateId: template.provider_template_id ?? null, unresolved: [...contentZh.matchAll(/\{(\w+)\}/g)].map((match) => match[1]) };
