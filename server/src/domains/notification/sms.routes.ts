@@ -176,10 +176,12 @@ export function registerSmsRoutes(app: FastifyInstance, services: Services): voi
       const providerId = String(provider === 'aliyun' ? item.biz_id : item.sid);
       const delivered = provider === 'aliyun' ? item.success === true || item.success === 'true' : item.report_status === 'SUCCESS';
       const error = delivered ? null : String((provider === 'aliyun' ? `${item.err_code ?? ''} ${item.err_msg ?? ''}` : `${item.errmsg ?? ''} ${item.description ?? ''}`)).trim().slice(0, 500);
+      // A message reconciled after a crash from Aliyun's send records has no BizId: its receipt matches on OutId (our code).
+      const outId = provider === 'aliyun' && typeof item.out_id === 'string' && item.out_id ? item.out_id : null;
       const result = await services.database.db
         .updateTable('sms_messages')
         .set(delivered ? { status: 'delivered', delivered_at: at, updated_at: at } : { status: 'failed', error: `receipt: ${error}`, updated_at: at })
-        .where('provider_message_id', '=', providerId)
+        .where((eb) => (outId ? eb.or([eb('provider_message_id', '=', providerId), eb.and([eb('provider_message_id', 'is', null), eb('code', '=', outId)])]) : eb('provider_message_id', '=', providerId)))
         .where('provider', '=', provider)
         .where('status', 'in', ['sending', 'sent'])
         .executeTakeFirst();
