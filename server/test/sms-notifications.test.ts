@@ -379,6 +379,9 @@ describe('dispatch', () => {
     await dispatchDue(app.services, new LogProvider());
     const edit = await admin.request('PATCH', `/api/sms-messages/${created.id}`, { content: '改', version: created.version });
     expect(edit.body.code).toBe('INVALID_TRANSITION');
+    // The record says so too: no edit offered once it left the queue.
+    expect((await admin.request('GET', `/api/sms-messages/${created.id}`)).body.can.edit).toBe(false);
+    expect(created.can.edit).toBe(true);
     expect((await rawRows<{ content: string; status: string }>(app, `select content, status from sms_messages where id = ${created.id}`))[0]).toEqual({ content: '长'.repeat(71), status: 'delivered' });
   });
 

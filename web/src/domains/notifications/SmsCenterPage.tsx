@@ -183,9 +183,9 @@ function PreviewTab() {
         <Form.Item label={t('sms.template')} required>
           <RefSelect target="smsTemplate" value={templateId} onChange={(value) => setTemplateId((value as number | null) ?? null)} testId="sms-preview-template" />
         </Form.Item>
-        <Form.Item label={t('sms.recordCustomer')}><RefSelect target="customer" value={record.customerId} onChange={pick('customerId')} /></Form.Item>
-        <Form.Item label={t('sms.recordPolicy')}><RefSelect target="policy" value={record.policyId} onChange={pick('policyId')} /></Form.Item>
-        <Form.Item label={t('sms.recordClaim')}><RefSelect target="claim" value={record.claimId} onChange={pick('claimId')} /></Form.Item>
+        <Form.Item label={t('sms.recordCustomer')}><RefSelect target="customer" value={record.customerId} onChange={pick('customerId')} testId="sms-preview-customer" /></Form.Item>
+        <Form.Item label={t('sms.recordPolicy')}><RefSelect target="policy" value={record.policyId} onChange={pick('policyId')} testId="sms-preview-policy" /></Form.Item>
+        <Form.Item label={t('sms.recordClaim')}><RefSelect target="claim" value={record.claimId} onChange={pick('claimId')} testId="sms-preview-claim" /></Form.Item>
         <Button disabled={templateId == null} loading={preview.isPending} onClick={() => preview.mutate()} data-testid="sms-preview-run">{t('sms.preview')}</Button>
       </Form>
       {result ? (
