@@ -25,7 +25,7 @@ export const trainingSession = defineEntity({
     endsAt: f.datetime({ zh: '结束时间', en: 'Ends' }, { list: true }),
     location: f.text({ zh: '地点', en: 'Location' }, { max: 200, list: true }),
     trainer: f.text({ zh: '讲师', en: 'Trainer' }, { max: 50, list: true, filter: true }),
-    capacity: f.int({ zh: '名额', en: 'Places' }, { min: 1, max: 10_000, list: true, help: { zh: '为空表示不限', en: 'Empty: no limit' } }),
+    capacity: f.int({ zh: '名额', en: 'Places' }, { min: 1, max: 10_000, list: true, example: '30', help: { zh: '为空表示不限', en: 'Empty: no limit' } }),
     orgId: f.ref({ zh: '组织机构', en: 'Organisation' }, 'organisation', { required: true, filter: true }),
   },
   related: [{ entity: 'trainingEnrolment', field: 'sessionId', label: { zh: '报名与出勤', en: 'Enrolments and attendance' } }],
