@@ -90,7 +90,8 @@ describe('SMS notifications in the browser', () => {
     const result = page.getByTestId('sms-preview-result');
     await result.waitFor();
     const text = await result.innerText();
-    expect(text).toContain(`${customers[0]!.name}您好，您的保单${policyNo}（${productName}）将于`);
+    // {date} is the policy's end date, as the expiry reminder would send it.
+    expect(text).toContain(`${customers[0]!.name}您好，您的保单${policyNo}（${productName}）将于2026-12-31到期`);
     expect(text).toContain('保费3600.00元');
     expect(text).toContain('SMS_100001');
     expect(text).not.toContain('{');
@@ -152,7 +153,16 @@ describe('SMS notifications in the browser', () => {
     expect(await table.getByTestId('row-edit').count()).toBe(0);
     await quietShot('sms-outbox');
 
+    // The reminder rules, licence expiry (to the salesperson) among them: on, 30 days before.
     await page.goto(`${harness.baseUrl}/sms`);
+    await page.getByTestId('sms-tab-rules').click();
+    const licence = page.getByTestId('sms-rule-licenceExpiry');
+    await licence.waitFor();
+    expect(await page.getByTestId('sms-rule-switch-licenceExpiry').getAttribute('aria-checked')).toBe('true');
+    expect(await page.getByTestId('sms-rule-switch-licenceExpiry').isDisabled()).toBe(false);
+    expect(await licence.innerText()).toContain('资格证到期提醒');
+    await quietShot('sms-rules');
+
     await page.getByTestId('sms-tab-stats').click();
     await page.waitForLoadState('networkidle');
     await quietShot('sms-stats');

@@ -191,8 +191,8 @@ describe('licence expiry reminder (to the salesperson)', () => {
   it('previews a licence template with the licence record (its expiry date)', async () => {
     const [template] = await rawRows<{ id: number }>(app, `select id from sms_templates where kind = 'licenceExpiry'`);
     const preview = expectStatus(await admin.request('POST', `/api/sms/templates/${template!.id}/preview`, { qualificationId: expiring.id }), 200, 'preview').body;
-    expect(preview.variables).toMatchObject({ salespersonName: '证照业务员', licenceType: '健康险销售资格', certificateNo: expiring.certificateNo, date: '2026-09-19' });
-    expect(preview.unresolved).toEqual(['days']);
+    expect(preview.variables).toMatchObject({ salespersonName: '证照业务员', licenceType: '健康险销售资格', certificateNo: expiring.certificateNo, date: '2026-09-19', days: '7' });
+    expect(preview.unresolved).toEqual([]);
   });
 });
 
@@ -390,8 +390,9 @@ describe('dispatch', () => {
     const policy = await createPolicy(admin, { applicantId: person, productId, endDate: '2027-05-31' });
     const [template] = await rawRows<{ id: number }>(app, `select id from sms_templates where kind = 'policyExpiry'`);
     const preview = expectStatus(await admin.request('POST', `/api/sms/templates/${template!.id}/preview`, { policyId: policy.id }), 200, 'preview').body;
-    expect(preview.contentZh).toBe(`预览客户，您的保单${policy.policyNo}（${preview.variables.productName}）将于{date}到期，还有{days}天。`.replace('{date}', preview.variables.date));
-    expect(preview.unresolved).toEqual(['days']);
+    // {date} and {days} as the expiry reminder would fill them: the policy's end date, counted from today (2026-09-13 local).
+    expect(preview.contentZh).toBe(`预览客户，您的保单${policy.policyNo}（${preview.variables.productName}）将于2027-05-31到期，还有260天。`);
+    expect(preview.unresolved).toEqual([]);
     expect(preview.providerTemplateId).toBe('SMS_policyExpiry');
   });
 });

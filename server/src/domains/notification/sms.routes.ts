@@ -11,7 +11,7 @@ import { AppError } from '../../platform/errors.ts';
 import { inTransaction, parseInput, requirePermission } from '../../platform/http.ts';
 import { isOptedOut } from './dispatch.ts';
 import { queueMessage, renderTemplate, templateFor, templateVariableNames, variablesFor } from './sms-messages.ts';
-import { loadRules, reminderKindList, smsSegments } from './sms-rules.ts';
+import { loadRules, localDate, reminderKindList, smsSegments } from './sms-rules.ts';
 
 const id = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 const kindParams = z.strictObject({ kind: z.enum(reminderKindList as [string, ...string[]]) });
@@ -25,6 +25,14 @@ const audienceBody = z.strictObject({
 export const optOutSources = ['customerRequest', 'smsReply', 'staff', 'consentWithdrawn'] as const;
 const optOutBody = z.strictObject({ customerId: id, optedOut: z.boolean(), source: z.enum(optOutSources), note: z.string().max(500).optional() });
 const statsQuery = z.strictObject({ from: z.iso.date().optional(), to: z.iso.date().optional() });
+
+/** The day a reminder of this kind is about for the previewed policy (its end or next due date), if any. */
+async function previewDay(db: Services['database']['db'], kind: string, body: { policyId?: number }): Promise<string | undefined> {
+  if (!body.policyId || !['policyExpiry', 'premiumDue'].includes(kind)) return undefined;
+  const policy = await db.selectFrom('policies').select(['end_date', 'next_due_date']).where('id', '=', body.policyId).executeTakeFirst();
+  const value = kind === 'policyExpiry' ? policy?.end_date : policy?.next_due_date;
+  return value == null ? undefined : String(value instanceof Date ? value.toISOString() : value).slice(0, 10);
+}
 
 export function registerSmsRoutes(app: FastifyInstance, services: Services): void {
   // SQLite keeps booleans as 0/1.
@@ -65,8 +73,13 @@ export function registerSmsRoutes(app: FastifyInstance, services: Services): voi
     if (body.claimId) await loadRow(db, getEntity('claim'), actor, body.claimId);
     if (body.salespersonId) await loadRow(db, getEntity('salesperson'), actor, body.salespersonId);
     if (body.qualificationId) await loadRow(db, getEntity('qualification'), actor, body.qualificationId);
-    // A licence previews with its own expiry date; other records with today's.
-    const variables = await variablesFor({ trx: db }, { ...body, date: body.qualificationId ? undefined : new Date(services.clock.now()).toISOString().slice(0, 10) });
+    // {date} and {days} as the reminder would fill them: a policy's end (expiry) or next due date (premium due),
+    // a licence's expiry, counted from today; other records get today's date.
+    const today = localDate(services.config, services.clock.now());
+    const recordDay = await previewDay(db, String(template.kind), body);
+    const variables = await variablesFor({ trx: db }, { ...body, date: recordDay ?? (body.qualificationId ? undefined : today) });
+    const due = recordDay ?? (body.qualificationId ? variables.date : undefined);
+    if (due && variables.days === undefined) variables.days = String(Math.round((Date.parse(due) - Date.parse(today)) / 86_400_000));
     const contentZh = renderTemplate(String(template.content_zh), variables);
     const contentEn = template.content_en ? renderTemplate(String(template.content_en), variables) : null;
     return { contentZh, contentEn, variables, segments: smsSegments(contentZh), providerTemplateId: template.provider_template_id ?? null, unresolved: [...contentZh.matchAll(/\{(\w+)\}/g)].map((match) => match[1]) };
