@@ -166,6 +166,42 @@ describe('a gateway that cannot be asked', () => {
     expect(gateway.count(code)).toBe(1);
   });
 
+  it('a held message can be settled by hand once its lease has passed: confirmed as sent, or sent again', async () => {
+    await at('2026-09-24T02:00:00.000Z');
+    const real = vendors.aliyun();
+    // Two interrupted sends (the dispatcher sends one at a time, so one dying pass each).
+    const confirmed = await queueOne();
+    void dispatchDue(app.services, dyingAfterAck(real));
+    await until(() => gateway.count(confirmed.code) === 1);
+    const retried = await queueOne();
+    void dispatchDue(app.services, dyingAfterAck(real));
+    await until(() => gateway.count(retried.code) === 1);
+    expect([gateway.count(confirmed.code), gateway.count(retried.code)]).toEqual([1, 1]);
+    // Still inside the lease: nothing to settle yet.
+    const early = await admin.request('POST', `/api/sms/messages/${confirmed.id}/resolve`, { outcome: 'sent' });
+    expect(early.status).toBe(409);
+    clock.advance(121_000);
+    admin = await loginAdmin(app);
+    gateway.queriesFail = true;
+    try {
+      expect(await dispatchDue(app.services, real)).toMatchObject({ unresolved: 2, sent: 0 });
+      const settled = await admin.request('POST', `/api/sms/messages/${confirmed.id}/resolve`, { outcome: 'sent', note: '控制台已查到发送记录' });
+      expect(settled.status).toBe(200);
+      expect(await message(confirmed.id)).toMatchObject({ status: 'sent', error: 'confirmed sent by staff: 控制台已查到发送记录', claimed_at: null });
+      expect((await admin.request('POST', `/api/sms/messages/${confirmed.id}/resolve`, { outcome: 'resend' })).status).toBe(409);
+      expect((await admin.request('POST', `/api/sms/messages/${retried.id}/resolve`, { outcome: 'maybe' })).status).toBe(400);
+      expectStatus(await admin.request('POST', `/api/sms/messages/${retried.id}/resolve`, { outcome: 'resend' }), 200, 'resend');
+      expect(await dispatchDue(app.services, real)).toMatchObject({ sent: 1, unresolved: 0 });
+    } finally {
+      gateway.queriesFail = false;
+    }
+    // The one confirmed by hand never went out twice; the one resent by choice did, under the same reference.
+    expect(gateway.count(confirmed.code)).toBe(1);
+    expect(gateway.count(retried.code)).toBe(2);
+    const [audited] = await rawRows<{ action: string }>(app, `select action from audit_logs where module = 'smsMessage' and record_id = ${confirmed.id} and action = 'resolveUnacknowledged'`);
+    expect(audited?.action).toBe('resolveUnacknowledged');
+  });
+
   it('a provider since replaced (or one that cannot be asked, like the log provider) gets the message queued again', async () => {
     await at('2026-09-23T02:00:00.000Z');
     const { id, code } = await queueOne();

@@ -131,6 +131,32 @@ export function registerSmsRoutes(app: FastifyInstance, services: Services): voi
     return reply.code(201).send({ batch, queued: ids.length, costCents });
   });
 
+  /**
+   * A person settles a message the dispatcher holds as unacknowledged (the gateway cannot be asked): after
+   * checking the gateway's console, `sent` records it as sent (never sent again), `resend` queues it to go out
+   * again under the same code. Only a message still "sending" past the lease can be settled; audited.
+   */
+  app.post('/api/sms/messages/:id/resolve', { schema: { tags: ['sms'], summary: 'Settle an unacknowledged send by hand' } }, async (request) => {
+    const actor = requirePermission(request, 'smsMessage:edit');
+    const messageId = parseInput(z.strictObject({ id }), request.params).id;
+    const body = parseInput(z.strictObject({ outcome: z.enum(['sent', 'resend']), note: z.string().max(500).optional() }), request.body ?? {});
+    await inTransaction(request, services, async (ctx) => {
+      const row = await loadRow(ctx.trx, smsMessage, actor, messageId);
+      const leaseStart = new Date(ctx.now.getTime() - services.config.SMS_SEND_LEASE_SECONDS * 1000);
+      const claimedAt = row.claimed_at == null ? null : new Date(row.claimed_at instanceof Date ? row.claimed_at : String(row.claimed_at));
+      if (row.status !== 'sending' || row.provider_message_id != null || !claimedAt || claimedAt >= leaseStart) throw new AppError('INVALID_TRANSITION', { status: row.status, action: 'resolve', allowed: [] });
+      const at = ctx.now.toISOString();
+      const set =
+        body.outcome === 'sent'
+          ? { status: 'sent', sent_at: claimedAt.toISOString(), claimed_at: null, error: `confirmed sent by staff${body.note ? `: ${body.note}` : ''}`.slice(0, 500), updated_at: at }
+          : { status: 'queued', claimed_at: null, scheduled_at: at, error: `unacknowledged: staff chose to send again${body.note ? `: ${body.note}` : ''}`.slice(0, 500), updated_at: at };
+      const updated = await ctx.trx.updateTable('sms_messages').set(set).where('id', '=', messageId).where('status', '=', 'sending').where('claimed_at', '=', claimedAt.toISOString()).executeTakeFirst();
+      if (Number(updated.numUpdatedRows) !== 1) throw new AppError('VERSION_CONFLICT');
+      await audit(ctx, 'smsMessage', messageId, 'resolveUnacknowledged', { outcome: body.outcome, note: body.note ?? null, claimedAt: claimedAt.toISOString() });
+    });
+    return { id: messageId, status: body.outcome === 'sent' ? 'sent' : 'queued' };
+  });
+
   app.get('/api/sms/opt-outs/:customerId', { schema: { tags: ['sms'], summary: 'Opt-out history of a customer' } }, async (request) => {
     const actor = requirePermission(request, 'smsMessage:view');
     const customerId = parseInput(z.strictObject({ customerId: id }), request.params).customerId;
