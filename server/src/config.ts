@@ -64,7 +64,7 @@ const schema = z.object({
   SMS_WEEKLY_CAP: z.coerce.number().int().min(1).max(500).default(10),
   SMS_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
   SMS_PRICE_CENTS: z.coerce.number().int().min(0).max(10_000).default(5),
-  SMS_SEND_LEASE_SECONDS: z.coerce.number().int().min(5).max(3600).default(120),
+  SMS_SEND_LEASE_SECONDS: z.coerce.number().int().min(30).max(3600).default(120),
   POLICY_GRACE_DAYS: z.coerce.number().int().min(0).max(365).default(60),
   /** Customer pool: days without a follow-up before a customer returns (organisations may set their own). */
   POOL_RETURN_DAYS: z.coerce.number().int().min(1).max(3650).default(30),

@@ -48,6 +48,76 @@ describe('training', () => {
   });
 });
 
+describe('training sessions', () => {
+  it('a course has sessions with time, place and trainer; trainees enrol per session within its places; attendance and score settle each result', async () => {
+    const course = expectStatus(await trainer.request('POST', '/api/training-courses', { name: '理赔实务', passMark: 70, durationHours: 3, trainer: '课程讲师', orgId: fx.branchX }), 201, 'course').body;
+    const other = expectStatus(await trainer.request('POST', '/api/training-courses', { name: '其他课程', orgId: fx.branchX }), 201, 'other').body;
+    const session = (body: Record<string, unknown>) => trainer.request('POST', '/api/training-sessions', { courseId: course.id, orgId: fx.branchX, ...body });
+    const first = expectStatus(await session({ name: '第一期', startsAt: `${today}T01:00:00.000Z`, endsAt: `${today}T04:00:00.000Z`, location: '总部 3 楼培训室', trainer: '王讲师', capacity: 1 }), 201, 'first').body;
+    expect(first).toMatchObject({ status: 'planned', courseId: course.id, trainer: '王讲师', capacity: 1 });
+    const second = expectStatus(await session({ name: '第二期', startsAt: `${today}T06:00:00.000Z`, location: '线上', trainer: '李讲师' }), 201, 'second').body;
+    const backwards = await session({ name: '错期', startsAt: `${today}T06:00:00.000Z`, endsAt: `${today}T05:00:00.000Z` });
+    expect(backwards.status).toBe(400);
+    expect(backwards.body.reasons).toEqual({ endsAt: 'ends_before_start' });
+
+    const enrol = (salespersonId: number, body: Record<string, unknown>) => trainer.request('POST', '/api/training-enrolments', { courseId: course.id, salespersonId, orgId: fx.teamX1, ...body });
+    const a = expectStatus(await enrol(fx.salespeople.a, { sessionId: first.id }), 201, 'a').body;
+    expect(a).toMatchObject({ sessionId: first.id, status: 'enrolled', passed: null });
+    // One place only; another course's session; the same session twice.
+    const full = await enrol(fx.salespeople.b, { sessionId: first.id });
+    expect(full.status).toBe(400);
+    expect(full.body.reasons).toEqual({ sessionId: 'session_full' });
+    expect(full.body.fields.sessionId).toContain('1');
+    const wrongCourse = await trainer.request('POST', '/api/training-enrolments', { courseId: other.id, salespersonId: fx.salespeople.b, orgId: fx.teamX1, sessionId: first.id });
+    expect(wrongCourse.body.reasons).toEqual({ sessionId: 'session_not_of_course' });
+    const b = expectStatus(await enrol(fx.salespeople.b, { sessionId: second.id }), 201, 'b').body;
+    const twice = await enrol(fx.salespeople.b, { sessionId: second.id });
+    expect(twice.status).toBe(409);
+    expect(twice.body.reasons).toEqual({ salespersonId: 'already_enrolled_session' });
+
+    // Attendance and the exam score against the course's pass mark; the trainee's rating and feedback.
+    const aDone = expectStatus(await trainer.request('PATCH', `/api/training-enrolments/${a.id}`, { attended: true, score: 68, feedbackRating: 4, feedback: '案例很实用', version: a.version }), 200, 'a result').body;
+    expect(aDone).toMatchObject({ status: 'failed', passed: false, completedAt: null, feedbackRating: 4 });
+    const bAbsent = expectStatus(await trainer.request('PATCH', `/api/training-enrolments/${b.id}`, { attended: false, version: b.version }), 200, 'b absent').body;
+    expect(bAbsent.status).toBe('absent');
+    // A retake: the failed trainee enrols in the second session and passes there.
+    const retake = expectStatus(await enrol(fx.salespeople.a, { sessionId: second.id, attended: true, score: 85 }), 201, 'retake').body;
+    expect(retake).toMatchObject({ status: 'completed', passed: true, completedAt: today });
+    const badRating = await trainer.request('PATCH', `/api/training-enrolments/${retake.id}`, { feedbackRating: 6, version: retake.version });
+    expect(badRating.status).toBe(400);
+    expect(Object.keys(badRating.body.reasons)).toEqual(['feedbackRating']);
+
+    // A cancelled session takes no new trainees.
+    const cancelled = expectStatus(await session({ name: '取消期', startsAt: `${today}T08:00:00.000Z` }), 201, 'third').body;
+    expectStatus(await trainer.request('PATCH', `/api/training-sessions/${cancelled.id}`, { status: 'cancelled', version: cancelled.version }), 200, 'cancel');
+    expect((await enrol(fx.salespeople.b, { sessionId: cancelled.id })).body.reasons).toEqual({ sessionId: 'session_cancelled' });
+
+    // The salesperson's own page: both sessions of the course, with time, place, trainer, attendance and result.
+    const mine = expectStatus(await fx.users.a.request('GET', '/api/training/mine'), 200, 'mine').body.enrolments as Record<string, any>[];
+    const ofCourse = mine.filter((row) => row.courseId === course.id).sort((x, y) => x.id - y.id);
+    expect(ofCourse.map((row) => [row.session?.name, row.session?.location, row.session?.trainer, row.attended, row.score, row.status])).toEqual([
+      ['第一期', '总部 3 楼培训室', '王讲师', true, 68, 'failed'],
+      ['第二期', '线上', '李讲师', true, 85, 'completed'],
+    ]);
+    expect(ofCourse[0]!.session).toMatchObject({ startsAt: `${today}T01:00:00.000Z`, endsAt: `${today}T04:00:00.000Z`, status: 'planned' });
+    expect(ofCourse[0]!.course).toMatchObject({ name: '理赔实务', passMark: 70, trainer: '课程讲师' });
+    // Nobody else's enrolments: B's absence is not on A's page.
+    expect(mine.some((row) => row.salespersonId !== fx.salespeople.a)).toBe(false);
+  });
+
+  it('sessions are limited to the organisation scope (another branch cannot see or enrol into them)', async () => {
+    const trainerY = await accountClient(app, fx.admin, { loginName: 'trainer_y', orgId: fx.branchY, roles: ['trainer'] });
+    const course = expectStatus(await trainer.request('POST', '/api/training-courses', { name: '分支课程', orgId: fx.branchX }), 201, 'course').body;
+    const session = expectStatus(await trainer.request('POST', '/api/training-sessions', { courseId: course.id, name: 'X 专场', startsAt: `${today}T01:00:00.000Z`, orgId: fx.branchX }), 201, 'session').body;
+    expect((await trainerY.request('GET', `/api/training-sessions/${session.id}`)).status).toBe(404);
+    const listed = (await trainerY.request('GET', '/api/training-sessions?pageSize=100')).body.items as { id: number }[];
+    expect(listed.some((row) => row.id === session.id)).toBe(false);
+    const refused = await trainerY.request('POST', '/api/training-enrolments', { courseId: course.id, sessionId: session.id, salespersonId: fx.salespeople.c, orgId: fx.branchY });
+    expect(refused.status).toBe(400);
+    expect(Object.keys(refused.body.reasons)).toEqual(expect.arrayContaining(['courseId']));
+  });
+});
+
 describe('qualifications and signings', () => {
   let licensed: number;
   let openProduct: number;

@@ -3,7 +3,7 @@ import { dispatchDue } from '../src/domains/notification/dispatch.ts';
 import { LogProvider, type OutgoingSms, type SendOutcome, type SmsProvider } from '../src/domains/notification/providers.ts';
 import { consumeEvents, runReminders } from '../src/domains/notification/sms-messages.ts';
 import { ManualClock } from '../src/platform/clock.ts';
-import { buildCustomer, grantConsent, headOfficeId } from './factories.ts';
+import { buildCustomer, createOrganisation, createSalesperson, grantConsent, headOfficeId, uniquePhone } from './factories.ts';
 import { createClaim, createPolicy, createProduct, createSigning, expectStatus, issueSigning } from './insurance-factories.ts';
 import { type Client, type TestApp, buildTestApp, loginAdmin, rawRows } from './test-app.ts';
 
@@ -96,7 +96,7 @@ describe('automatic reminders (local time UTC+8)', () => {
     expect(rows.map((row) => row.dedupe_key)).toEqual([60, 30, 7].map((days) => `policyExpiry:policy:${ids.expiring}:2026-07-31:${days}`));
   });
 
-  it('a switched-off rule fires nothing; the licence rule cannot be switched on (no licence data)', async () => {
+  it('a switched-off rule fires nothing; a rule with unknown settings is refused', async () => {
     expectStatus(await admin.request('PUT', '/api/sms/rules/birthday', { enabled: false }), 200, 'rule off');
     const other = await customer({ birthDate: '1991-07-25' });
     await on('2026-07-25T02:00:00.000Z');
@@ -104,11 +104,12 @@ describe('automatic reminders (local time UTC+8)', () => {
     expectStatus(await admin.request('PUT', '/api/sms/rules/birthday', { enabled: true }), 200, 'rule on');
     expect((await runReminders(app.services)).queued).toBe(1);
     expect((await messages(`customer_id = ${other}`)).length).toBe(1);
-    const refused = await admin.request('PUT', '/api/sms/rules/licenceExpiry', { enabled: true });
+    const refused = await admin.request('PUT', '/api/sms/rules/licenceExpiry', { enabled: true, daysBefore: [400] });
     expect(refused.status).toBe(400);
-    expect(JSON.stringify(refused.body)).toContain('rule_unavailable');
+    expect(JSON.stringify(refused.body)).toContain('daysBefore');
     const rules = (await admin.request('GET', '/api/sms/rules')).body.items;
     expect(rules.find((rule: { kind: string }) => rule.kind === 'policyExpiry').settings.daysBefore).toEqual([60, 30, 7]);
+    expect(rules.find((rule: { kind: string }) => rule.kind === 'licenceExpiry')).toMatchObject({ enabled: true, available: true, settings: { daysBefore: [30] } });
   });
 
   it('two app instances running the scheduler at once create each reminder once', async () => {
@@ -125,6 +126,73 @@ describe('automatic reminders (local time UTC+8)', () => {
     } finally {
       if (second !== app) await second.close();
     }
+  });
+});
+
+describe('licence expiry reminder (to the salesperson)', () => {
+  let salespersonId: number;
+  let salespersonPhone: string;
+  let expiring: { id: number; certificateNo: string };
+  let otherOrg: number;
+  const licence = async (body: Record<string, unknown>) =>
+    expectStatus(await admin.request('POST', '/api/qualifications', { salespersonId, orgId: otherOrg, certificateNo: `CERT-${Math.random().toString(36).slice(2, 8)}`, ...body }), 201, 'qualification').body as { id: number; certificateNo: string };
+  const licenceMessages = () =>
+    rawRows<{ id: number; customer_id: number | null; salesperson_id: number; content: string; status: string; dedupe_key: string; org_id: number }>(
+      app,
+      `select id, customer_id, salesperson_id, content, status, dedupe_key, org_id from sms_messages where kind = 'licenceExpiry' order by id`,
+    );
+
+  beforeAll(async () => {
+    await on('2026-08-18T02:00:00.000Z');
+    expectStatus(await admin.request('POST', '/api/sms-templates', { name: '资格证到期', kind: 'licenceExpiry', contentZh: '{salespersonName}，您的{licenceType}（证书{certificateNo}）将于{date}到期，还有{days}天，请及时续证。', enabled: true }), 201, 'template');
+    otherOrg = (await createOrganisation(admin, { parentId: headId })).id as number;
+    salespersonPhone = uniquePhone();
+    const person = await createSalesperson(admin, { orgId: otherOrg, name: '证照业务员', phone: salespersonPhone });
+    salespersonId = person.id as number;
+    expiring = await licence({ type: 'health', issuedOn: '2023-09-19', expiresOn: '2026-09-19' });
+    // Renewed: a later certificate of the same type exists, so the old one's expiry needs no reminder.
+    await licence({ type: 'agentLicence', issuedOn: '2023-09-19', expiresOn: '2026-09-19' });
+    await licence({ type: 'agentLicence', issuedOn: '2026-08-01', expiresOn: '2029-08-01' });
+    // A salesperson who has left gets nothing.
+    const gone = await createSalesperson(admin, { orgId: otherOrg, name: '离职业务员' });
+    expectStatus(await admin.request('POST', '/api/qualifications', { salespersonId: gone.id, orgId: otherOrg, certificateNo: 'CERT-GONE', type: 'health', expiresOn: '2026-09-19' }), 201, 'gone licence');
+    expectStatus(await admin.request('PATCH', `/api/salespeople/${gone.id}`, { status: 'left', version: gone.version }), 200, 'left');
+  });
+
+  it('fires 30 days before the licence expires, once, to the salesperson; not the day before; not for a renewed licence or a leaver', async () => {
+    await on('2026-08-19T02:00:00.000Z');
+    expect((await runReminders(app.services)).queued).toBe(0);
+    await on('2026-08-20T02:00:00.000Z');
+    expect((await runReminders(app.services)).queued).toBe(1);
+    expect((await runReminders(app.services)).queued).toBe(0);
+    const rows = await licenceMessages();
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ customer_id: null, salesperson_id: salespersonId, status: 'queued', org_id: otherOrg, dedupe_key: `licenceExpiry:qualification:${expiring.id}:2026-09-19:30` });
+    expect(rows[0]!.content).toBe(`证照业务员，您的健康险销售资格（证书${expiring.certificateNo}）将于2026-09-19到期，还有30天，请及时续证。`);
+    // Dispatched to the salesperson's own mobile (no customer opt-out or cap applies).
+    const provider = new LogProvider();
+    await dispatchDue(app.services, provider, 500);
+    expect(provider.sent.filter((sent) => sent.content.startsWith('证照业务员')).map((sent) => sent.phone)).toEqual([salespersonPhone]);
+    expect((await licenceMessages())[0]!.status).toBe('delivered');
+  });
+
+  it('is switchable and its days are configurable (audited like the other rules)', async () => {
+    expectStatus(await admin.request('PUT', '/api/sms/rules/licenceExpiry', { enabled: false, daysBefore: [30, 7] }), 200, 'off');
+    await on('2026-09-12T02:00:00.000Z');
+    expect((await runReminders(app.services)).queued).toBe(0);
+    const saved = expectStatus(await admin.request('PUT', '/api/sms/rules/licenceExpiry', { enabled: true, daysBefore: [7, 30] }), 200, 'on').body.items;
+    expect(saved.find((rule: { kind: string }) => rule.kind === 'licenceExpiry')).toMatchObject({ enabled: true, settings: { daysBefore: [30, 7] } });
+    expect((await runReminders(app.services)).queued).toBe(1);
+    expect((await licenceMessages()).map((row) => row.dedupe_key)).toEqual([30, 7].map((days) => `licenceExpiry:qualification:${expiring.id}:2026-09-19:${days}`));
+    const [audited] = await rawRows<{ action: string }>(app, `select action from audit_logs where module = 'smsTemplate' and action = 'rule' order by id desc limit 1`);
+    expect(audited?.action).toBe('rule');
+  });
+
+  it('previews a licence template with the licence record (its expiry date)', async () => {
+    const [template] = await rawRows<{ id: number }>(app, `select id from sms_templates where kind = 'licenceExpiry'`);
+    const preview = expectStatus(await admin.request('POST', `/api/sms/templates/${template!.id}/preview`, { qualificationId: expiring.id }), 200, 'preview').body;
+    expect(preview.variables).toMatchObject({ salespersonName: '证照业务员', licenceType: '健康险销售资格', certificateNo: expiring.certificateNo, date: '2026-09-19', days: '7' });
+    expect(preview.unresolved).toEqual([]);
   });
 });
 
@@ -311,6 +379,9 @@ describe('dispatch', () => {
     await dispatchDue(app.services, new LogProvider());
     const edit = await admin.request('PATCH', `/api/sms-messages/${created.id}`, { content: '改', version: created.version });
     expect(edit.body.code).toBe('INVALID_TRANSITION');
+    // The record says so too: no edit offered once it left the queue.
+    expect((await admin.request('GET', `/api/sms-messages/${created.id}`)).body.can.edit).toBe(false);
+    expect(created.can.edit).toBe(true);
     expect((await rawRows<{ content: string; status: string }>(app, `select content, status from sms_messages where id = ${created.id}`))[0]).toEqual({ content: '长'.repeat(71), status: 'delivered' });
   });
 
@@ -319,8 +390,9 @@ describe('dispatch', () => {
     const policy = await createPolicy(admin, { applicantId: person, productId, endDate: '2027-05-31' });
     const [template] = await rawRows<{ id: number }>(app, `select id from sms_templates where kind = 'policyExpiry'`);
     const preview = expectStatus(await admin.request('POST', `/api/sms/templates/${template!.id}/preview`, { policyId: policy.id }), 200, 'preview').body;
-    expect(preview.contentZh).toBe(`预览客户，您的保单${policy.policyNo}（${preview.variables.productName}）将于{date}到期，还有{days}天。`.replace('{date}', preview.variables.date));
-    expect(preview.unresolved).toEqual(['days']);
+    // {date} and {days} as the expiry reminder would fill them: the policy's end date, counted from today (2026-09-13 local).
+    expect(preview.contentZh).toBe(`预览客户，您的保单${policy.policyNo}（${preview.variables.productName}）将于2027-05-31到期，还有260天。`);
+    expect(preview.unresolved).toEqual([]);
     expect(preview.providerTemplateId).toBe('SMS_policyExpiry');
   });
 });

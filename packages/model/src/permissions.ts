@@ -81,7 +81,7 @@ export const builtinRoles: BuiltinRole[] = [
     name: { zh: '销售经理', en: 'Sales manager' },
     dataScope: 'org',
     permissions: () => [
-      ...view('organisation', 'product', 'incentivePolicy', 'smsTemplate', 'trainingPlan', 'trainingCourse', 'ticketSla', 'surveyTemplate'),
+      ...view('organisation', 'product', 'incentivePolicy', 'smsTemplate', 'trainingPlan', 'trainingCourse', 'trainingSession', 'ticketSla', 'serviceCalendar', 'surveyTemplate'),
       ...read('salesperson', 'policy', 'contract', 'claim', 'incentivePayout', 'trainingEnrolment', 'competitorAnalysis', 'competitor', 'pipelineStage', 'reportDefinition', 'qualification'),
       ...write('customer', 'customerGroup', 'customerTag', 'consent', 'interaction', 'feedback', 'opportunity', 'salesPlan', 'signing', 'campaign', 'campaignParticipant', 'smsMessage', 'survey'),
       'customer:reveal',
@@ -98,7 +98,7 @@ export const builtinRoles: BuiltinRole[] = [
     name: { zh: '业务员', en: 'Salesperson' },
     dataScope: 'own',
     permissions: () => [
-      ...view('organisation', 'salesperson', 'product', 'policy', 'contract', 'claim', 'salesPlan', 'incentivePayout', 'trainingPlan', 'trainingCourse', 'trainingEnrolment', 'campaign', 'campaignParticipant', 'competitorAnalysis', 'competitor', 'customerGroup', 'customerTag', 'qualification', 'survey', 'surveyTemplate'),
+      ...view('organisation', 'salesperson', 'product', 'policy', 'contract', 'claim', 'salesPlan', 'incentivePayout', 'trainingPlan', 'trainingCourse', 'trainingSession', 'trainingEnrolment', 'campaign', 'campaignParticipant', 'competitorAnalysis', 'competitor', 'customerGroup', 'customerTag', 'qualification', 'survey', 'surveyTemplate'),
       ...write('customer', 'consent', 'interaction', 'opportunity', 'signing', 'feedback'),
       'customer:reveal',
       'incentiveRun:view',
@@ -110,7 +110,7 @@ export const builtinRoles: BuiltinRole[] = [
     name: { zh: '客服专员', en: 'Customer-service agent' },
     dataScope: 'org',
     permissions: () => [
-      ...view('organisation', 'salesperson', 'product', 'policy', 'contract', 'claim', 'smsMessage', 'smsTemplate', 'ticketSla', 'surveyTemplate'),
+      ...view('organisation', 'salesperson', 'product', 'policy', 'contract', 'claim', 'smsMessage', 'smsTemplate', 'ticketSla', 'serviceCalendar', 'surveyTemplate'),
       'customer:view',
       'customer:edit',
       ...write('consent', 'interaction', 'feedback', 'survey'),
@@ -133,6 +133,6 @@ export const builtinRoles: BuiltinRole[] = [
     key: 'trainer',
     name: { zh: '培训专员', en: 'Trainer' },
     dataScope: 'org',
-    permissions: () => [...view('organisation', 'salesperson', 'product'), ...manage('trainingPlan', 'trainingCourse', 'trainingEnrolment', 'qualification')],
+    permissions: () => [...view('organisation', 'salesperson', 'product'), ...manage('trainingPlan', 'trainingCourse', 'trainingSession', 'trainingEnrolment', 'qualification')],
   },
 ];

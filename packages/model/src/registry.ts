@@ -32,10 +32,12 @@ import { smsMessage } from './entities/sms-message.ts';
 import { smsTemplate } from './entities/sms-template.ts';
 import { survey } from './entities/survey.ts';
 import { surveyTemplate } from './entities/survey-template.ts';
+import { serviceCalendar } from './entities/service-calendar.ts';
 import { ticketSla } from './entities/ticket-sla.ts';
 import { trainingCourse } from './entities/training-course.ts';
 import { trainingEnrolment } from './entities/training-enrolment.ts';
 import { trainingPlan } from './entities/training-plan.ts';
+import { trainingSession } from './entities/training-session.ts';
 
 /** Every declared entity, in menu order within its group (SPEC §2). */
 export const entities: readonly Entity[] = [
@@ -43,6 +45,7 @@ export const entities: readonly Entity[] = [
   salesperson,
   trainingPlan,
   trainingCourse,
+  trainingSession,
   trainingEnrolment,
   qualification,
   customer,
@@ -52,6 +55,7 @@ export const entities: readonly Entity[] = [
   interaction,
   feedback,
   ticketSla,
+  serviceCalendar,
   surveyTemplate,
   survey,
   customerAnalysis,

@@ -175,15 +175,16 @@ export async function presentRows(services: Services, entity: Entity, actor: Act
     delete: can(actor, `${entity.name}:delete`),
     reveal: hasPii && can(actor, `${entity.name}:reveal`),
   };
-  const decorate = hooksFor(entity.name).decorate;
-  if (decorate) {
-    const now = services.clock.now();
-    for (const record of records) decorate(record, now);
-  }
   // The records are this call's own: extended in place (copying every field of every row costs more than the queries).
   for (const record of records) {
     record._refs = refs.get(record.id);
     record.can = entity.workflow ? { ...abilities, actions: allowedActions(entity, actor, String(record.status)) } : abilities;
+  }
+  // Domain hooks may add derived fields and narrow `can` (replacing it, never changing the shared object).
+  const decorate = hooksFor(entity.name).decorate;
+  if (decorate) {
+    const now = services.clock.now();
+    for (const record of records) decorate(record, now);
   }
   return records;
 }

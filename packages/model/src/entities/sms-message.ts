@@ -35,7 +35,7 @@ export const smsMessage = defineEntity({
     error: f.text({ zh: '失败原因', en: 'Error' }, { readOnly: true, max: 500 }),
     deliveredAt: f.datetime({ zh: '送达时间', en: 'Delivered' }, { readOnly: true, sortable: true }),
     attempts: f.int({ zh: '发送次数', en: 'Attempts' }, { readOnly: true }),
-    provider: f.text({ zh: '短信通道', en: 'Gateway' }, { readOnly: true, max: 20, filter: true, filterMatch: 'exact' }),
+    provider: f.text({ zh: '短信通道', en: 'Gateway' }, { readOnly: true, max: 20, list: true, filter: true, filterMatch: 'exact' }),
     segments: f.int({ zh: '计费条数', en: 'Billed segments' }, { readOnly: true }),
     // Claimed for sending at: a message left in "sending" past the lease was never acknowledged (crash).
     claimedAt: f.datetime({ zh: '领取时间', en: 'Claimed' }, { readOnly: true, hidden: true }),

@@ -23,7 +23,7 @@ export const smsTemplate = defineEntity({
   fields: {
     name: f.text({ zh: '模板名称', en: 'Name' }, { required: true, max: 60, list: true, search: true }),
     kind: f.enum({ zh: '提醒类型', en: 'Reminder kind' }, reminderKinds, { required: true, list: true, filter: true }),
-    contentZh: f.textarea({ zh: '中文内容', en: 'Chinese text' }, { required: true, max: 500, help: { zh: '变量如 {customerName} {policyNo} {productName} {date} {amount} {claimStatus}', en: 'Variables such as {customerName} {policyNo} {productName} {date} {amount} {claimStatus}' } }),
+    contentZh: f.textarea({ zh: '中文内容', en: 'Chinese text' }, { required: true, max: 500, help: { zh: '变量如 {customerName} {policyNo} {productName} {date} {amount} {claimStatus}；资格证到期：{salespersonName} {licenceType} {certificateNo} {days}', en: 'Variables such as {customerName} {policyNo} {productName} {date} {amount} {claimStatus}; licence expiry: {salespersonName} {licenceType} {certificateNo} {days}' } }),
     contentEn: f.textarea({ zh: '英文内容', en: 'English text' }, { max: 500 }),
     providerTemplateId: f.text({ zh: '服务商模板编号', en: 'Provider template id' }, { max: 60, list: true }),
     enabled: f.bool({ zh: '启用', en: 'Enabled' }, { defaultValue: true, list: true, filter: true }),

@@ -23,5 +23,8 @@ export const trainingCourse = defineEntity({
     materials: f.textarea({ zh: '培训材料', en: 'Materials' }, { max: 2000 }),
     orgId: f.ref({ zh: '组织机构', en: 'Organisation' }, 'organisation', { required: true, filter: true }),
   },
-  related: [{ entity: 'trainingEnrolment', field: 'courseId', label: { zh: '报名与成绩', en: 'Enrolments' } }],
+  related: [
+    { entity: 'trainingSession', field: 'courseId', label: { zh: '培训场次', en: 'Sessions' } },
+    { entity: 'trainingEnrolment', field: 'courseId', label: { zh: '报名与成绩', en: 'Enrolments' } },
+  ],
 });

@@ -19,9 +19,29 @@ export type SendOutcome =
   | { kind: 'retry'; error: string }
   | { kind: 'rejected'; error: string };
 
+/**
+ * What the gateway knows of a message sent with our reference (Aliyun OutId, Tencent SessionContext):
+ * found (it was accepted: its id when the gateway gives one, and the delivery report if there is one yet),
+ * notFound (it never reached the gateway: safe to send again with the same reference), or unknown (the
+ * gateway could not be asked, or cannot tell yet: leave the message alone and ask again later).
+ */
+export type LookupOutcome =
+  | { kind: 'found'; providerMessageId: string | null; report: 'pending' | 'delivered' | 'failed'; error?: string }
+  | { kind: 'notFound' }
+  | { kind: 'unknown'; error: string };
+
+export interface SentQuery {
+  reference: string;
+  phone: string;
+  /** When our send attempt was recorded (the gateway's records of it are no older). */
+  since: Date;
+}
+
 export interface SmsProvider {
   name: 'log' | 'aliyun' | 'tencent';
   send(message: OutgoingSms): Promise<SendOutcome>;
+  /** Asks the gateway whether it accepted a message (crash recovery); providers without it get unacknowledged messages re-sent. */
+  lookup?(query: SentQuery): Promise<LookupOutcome>;
 }
 
 /** Aliyun's percent-encoding (RFC 3986: space %20, * %2A, ~ kept). */
@@ -86,47 +106,82 @@ export interface AliyunSettings {
   endpoint: string;
 }
 
-/** Aliyun SMS SendSms (API 2017-05-25, RPC style, form-encoded POST). */
+type Reply = { status: number; body: Record<string, unknown> } | { networkError: string };
+
+/** Aliyun SMS (API 2017-05-25, RPC style, form-encoded POST): SendSms, and QuerySendDetails for recovery. */
 export class AliyunProvider implements SmsProvider {
   readonly name = 'aliyun' as const;
   constructor(private settings: AliyunSettings, private now: () => Date = () => new Date()) {}
 
-  async send(message: OutgoingSms): Promise<SendOutcome> {
-    if (!message.providerTemplateId) return { kind: 'rejected', error: 'template: no provider template id (TemplateCode)' };
+  private async call(action: string, extra: Record<string, string>): Promise<Reply> {
     const params: Record<string, string> = {
       AccessKeyId: this.settings.accessKeyId,
-      Action: 'SendSms',
+      Action: action,
       Format: 'JSON',
-      OutId: message.reference,
-      PhoneNumbers: message.phone,
       RegionId: 'cn-hangzhou',
-      SignName: this.settings.signName,
       SignatureMethod: 'HMAC-SHA1',
       SignatureNonce: randomUUID(),
       SignatureVersion: '1.0',
-      TemplateCode: message.providerTemplateId,
-      TemplateParam: JSON.stringify(message.params),
-      Timestamp: this.now().toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      Timestamp: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
       Version: '2017-05-25',
+      ...extra,
     };
     params.Signature = aliyunRpcSignature('POST', params, this.settings.accessKeySecret);
-    let response: Response;
     try {
-      response = await fetch(this.settings.endpoint, {
+      const response = await fetch(this.settings.endpoint, {
         method: 'POST',
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
         body: Object.entries(params).map(([key, value]) => `${aliyunPercentEncode(key)}=${aliyunPercentEncode(value)}`).join('&'),
         signal: AbortSignal.timeout(10_000),
       });
+      return { status: response.status, body: (await response.json().catch(() => ({}))) as Record<string, unknown> };
     } catch (error) {
-      return networkError(error);
+      return { networkError: networkError(error).error };
     }
-    const body = (await response.json().catch(() => ({}))) as { Code?: string; Message?: string; BizId?: string };
+  }
+
+  async send(message: OutgoingSms): Promise<SendOutcome> {
+    if (!message.providerTemplateId) return { kind: 'rejected', error: 'template: no provider template id (TemplateCode)' };
+    const reply = await this.call('SendSms', {
+      OutId: message.reference,
+      PhoneNumbers: message.phone,
+      SignName: this.settings.signName,
+      TemplateCode: message.providerTemplateId,
+      TemplateParam: JSON.stringify(message.params),
+    });
+    if ('networkError' in reply) return { kind: 'retry', error: reply.networkError };
+    const body = reply.body as { Code?: string; Message?: string; BizId?: string };
     if (body.Code === 'OK' && body.BizId) return { kind: 'accepted', providerMessageId: body.BizId };
-    const error = `${body.Code ?? response.status}: ${body.Message ?? ''}`.slice(0, 500);
+    const error = `${body.Code ?? reply.status}: ${body.Message ?? ''}`.slice(0, 500);
     // Flow control and server trouble pass; everything else (bad number, template, signature, balance) needs a person.
-    if (response.status >= 500 || /^isv\.(BUSINESS_LIMIT_CONTROL|OUT_OF_SERVICE)|^(Throttling|ServiceUnavailable|InternalError)/.test(body.Code ?? '')) return { kind: 'retry', error };
+    if (reply.status >= 500 || /^isv\.(BUSINESS_LIMIT_CONTROL|OUT_OF_SERVICE)|^(Throttling|ServiceUnavailable|InternalError)/.test(body.Code ?? '')) return { kind: 'retry', error };
     return { kind: 'rejected', error };
+  }
+
+  /**
+   * QuerySendDetails lists what was sent to one number on one day (Beijing time), 50 a page; our reference is
+   * the record's OutId. The days from the attempt to now are searched (an attempt near midnight spans two).
+   */
+  async lookup(query: SentQuery): Promise<LookupOutcome> {
+    const beijingDay = (at: Date) => new Date(at.getTime() + 8 * 3_600_000).toISOString().slice(0, 10).replaceAll('-', '');
+    const days = [...new Set([beijingDay(query.since), beijingDay(new Date(Math.max(query.since.getTime(), this.now().getTime())))])];
+    for (const day of days) {
+      for (let page = 1; page <= 20; page++) {
+        const reply = await this.call('QuerySendDetails', { PhoneNumber: query.phone, SendDate: day, PageSize: '50', CurrentPage: String(page) });
+        if ('networkError' in reply) return { kind: 'unknown', error: reply.networkError };
+        const body = reply.body as { Code?: string; Message?: string; SmsSendDetailDTOs?: { SmsSendDetailDTO?: { OutId?: string; SendStatus?: number; ErrCode?: string }[] } };
+        if (body.Code !== 'OK') return { kind: 'unknown', error: `${body.Code ?? reply.status}: ${body.Message ?? ''}`.slice(0, 500) };
+        const records = body.SmsSendDetailDTOs?.SmsSendDetailDTO ?? [];
+        const match = records.find((record) => record.OutId === query.reference);
+        if (match) {
+          // SendStatus 1 waiting for the receipt, 2 failed, 3 delivered. The record carries no BizId: receipts then match on OutId.
+          const status = Number(match.SendStatus);
+          return { kind: 'found', providerMessageId: null, report: status === 3 ? 'delivered' : status === 2 ? 'failed' : 'pending', ...(status === 2 ? { error: `receipt: ${match.ErrCode ?? ''}`.trim() } : {}) };
+        }
+        if (records.length < 50) break;
+      }
+    }
+    return { kind: 'notFound' };
   }
 }
 
@@ -139,47 +194,80 @@ export interface TencentSettings {
   endpoint: string;
 }
 
-/** Tencent Cloud SMS SendSms (API 2021-01-11, JSON POST signed with TC3-HMAC-SHA256). */
+/**
+ * Tencent reports a message to PullSmsSendStatusByPhoneNumber only once the operator's delivery report is in
+ * (usually seconds). Until this long after the attempt, "not there" means "cannot tell yet", not "never sent".
+ */
+export const TENCENT_REPORT_WAIT_SECONDS = 600;
+
+/** Tencent Cloud SMS (API 2021-01-11, JSON POST signed with TC3-HMAC-SHA256): SendSms, and PullSmsSendStatusByPhoneNumber for recovery. */
 export class TencentProvider implements SmsProvider {
   readonly name = 'tencent' as const;
   constructor(private settings: TencentSettings, private now: () => Date = () => new Date()) {}
 
+  private async call(action: string, request: Record<string, unknown>): Promise<Reply> {
+    const url = new URL(this.settings.endpoint);
+    const payload = JSON.stringify(request);
+    const timestamp = Math.floor(Date.now() / 1000);
+    const contentType = 'application/json; charset=utf-8';
+    const { authorization } = tencentTc3Authorization({ secretId: this.settings.secretId, secretKey: this.settings.secretKey, service: 'sms', host: url.host, timestamp, payload, contentType });
+    try {
+      const response = await fetch(url, {
+        method: 'POST',
+        headers: { authorization, 'content-type': contentType, 'x-tc-action': action, 'x-tc-version': '2021-01-11', 'x-tc-timestamp': String(timestamp), 'x-tc-region': this.settings.region },
+        body: payload,
+        signal: AbortSignal.timeout(10_000),
+      });
+      return { status: response.status, body: (await response.json().catch(() => ({}))) as Record<string, unknown> };
+    } catch (error) {
+      return { networkError: networkError(error).error };
+    }
+  }
+
+  private static e164 = (phone: string) => (phone.startsWith('+') ? phone : `+86${phone}`);
+
   async send(message: OutgoingSms): Promise<SendOutcome> {
     if (!message.providerTemplateId) return { kind: 'rejected', error: 'template: no provider template id (TemplateId)' };
-    const url = new URL(this.settings.endpoint);
-    const payload = JSON.stringify({
-      PhoneNumberSet: [message.phone.startsWith('+') ? message.phone : `+86${message.phone}`],
+    const reply = await this.call('SendSms', {
+      PhoneNumberSet: [TencentProvider.e164(message.phone)],
       SmsSdkAppId: this.settings.sdkAppId,
       SignName: this.settings.signName,
       TemplateId: message.providerTemplateId,
       TemplateParamSet: Object.values(message.params),
       SessionContext: message.reference,
     });
-    const timestamp = Math.floor(this.now().getTime() / 1000);
-    const contentType = 'application/json; charset=utf-8';
-    const { authorization } = tencentTc3Authorization({ secretId: this.settings.secretId, secretKey: this.settings.secretKey, service: 'sms', host: url.host, timestamp, payload, contentType });
-    let response: Response;
-    try {
-      response = await fetch(url, {
-        method: 'POST',
-        headers: { authorization, 'content-type': contentType, 'x-tc-action': 'SendSms', 'x-tc-version': '2021-01-11', 'x-tc-timestamp': String(timestamp), 'x-tc-region': this.settings.region },
-        body: payload,
-        signal: AbortSignal.timeout(10_000),
-      });
-    } catch (error) {
-      return networkError(error);
-    }
-    const body = (await response.json().catch(() => ({}))) as { Response?: { Error?: { Code: string; Message: string }; SendStatusSet?: { SerialNo: string; Code: string; Message: string }[] } };
+    if ('networkError' in reply) return { kind: 'retry', error: reply.networkError };
+    const body = reply.body as { Response?: { Error?: { Code: string; Message: string }; SendStatusSet?: { SerialNo: string; Code: string; Message: string }[] } };
     const error = body.Response?.Error;
-    if (error || response.status >= 300) {
-      const text = `${error?.Code ?? response.status}: ${error?.Message ?? ''}`.slice(0, 500);
-      if (response.status >= 500 || /^(RequestLimitExceeded|InternalError|LimitExceeded)/.test(error?.Code ?? '')) return { kind: 'retry', error: text };
+    if (error || reply.status >= 300) {
+      const text = `${error?.Code ?? reply.status}: ${error?.Message ?? ''}`.slice(0, 500);
+      if (reply.status >= 500 || /^(RequestLimitExceeded|InternalError|LimitExceeded)/.test(error?.Code ?? '')) return { kind: 'retry', error: text };
       return { kind: 'rejected', error: text };
     }
     const status = body.Response?.SendStatusSet?.[0];
     if (status?.Code === 'Ok') return { kind: 'accepted', providerMessageId: status.SerialNo };
     const text = `${status?.Code ?? 'NoStatus'}: ${status?.Message ?? ''}`.slice(0, 500);
     return /^LimitExceeded/.test(status?.Code ?? '') ? { kind: 'retry', error: text } : { kind: 'rejected', error: text };
+  }
+
+  /** The number's delivery reports since the attempt; ours carries our reference as SessionContext. */
+  async lookup(query: SentQuery): Promise<LookupOutcome> {
+    const begin = Math.floor(query.since.getTime() / 1000) - 60;
+    const reply = await this.call('PullSmsSendStatusByPhoneNumber', {
+      BeginTime: begin,
+      EndTime: Math.max(begin, Math.floor(this.now().getTime() / 1000)) + 60,
+      Offset: 0,
+      Limit: 100,
+      PhoneNumber: TencentProvider.e164(query.phone),
+      SmsSdkAppId: this.settings.sdkAppId,
+    });
+    if ('networkError' in reply) return { kind: 'unknown', error: reply.networkError };
+    const body = reply.body as { Response?: { Error?: { Code: string; Message: string }; PullSmsSendStatusSet?: { SerialNo: string; ReportStatus: string; Description?: string; SessionContext?: string }[] } };
+    if (body.Response?.Error || reply.status >= 300) return { kind: 'unknown', error: `${body.Response?.Error?.Code ?? reply.status}: ${body.Response?.Error?.Message ?? ''}`.slice(0, 500) };
+    const match = body.Response?.PullSmsSendStatusSet?.find((entry) => entry.SessionContext === query.reference);
+    if (match) return { kind: 'found', providerMessageId: match.SerialNo || null, report: match.ReportStatus === 'SUCCESS' ? 'delivered' : 'failed', ...(match.ReportStatus === 'SUCCESS' ? {} : { error: `receipt: ${match.Description ?? match.ReportStatus}` }) };
+    if (this.now().getTime() - query.since.getTime() < TENCENT_REPORT_WAIT_SECONDS * 1000) return { kind: 'unknown', error: 'no delivery report yet' };
+    return { kind: 'notFound' };
   }
 }
 

@@ -1,5 +1,6 @@
 import { getEntity } from '@insure/model/registry';
 import { claimStatuses } from '@insure/model/enums/insurance';
+import { qualificationTypes } from '@insure/model/enums/service';
 import { sql } from 'kysely';
 import { systemContext } from '../../bootstrap.ts';
 import type { Row } from '../../db/database.ts';
@@ -14,10 +15,12 @@ export type TemplateVariables = Record<string, string>;
 /** Fills {name} placeholders; an unknown placeholder stays visible so a preview shows the mistake. */
 export const renderTemplate = (text: string, variables: TemplateVariables) => text.replace(/\{(\w+)\}/g, (whole, name: string) => variables[name] ?? whole);
 
-export const templateVariableNames = ['customerName', 'policyNo', 'productName', 'date', 'amount', 'claimNo', 'claimStatus', 'days', 'salespersonName'];
+export const templateVariableNames = ['customerName', 'policyNo', 'productName', 'date', 'amount', 'claimNo', 'claimStatus', 'days', 'salespersonName', 'licenceType', 'certificateNo'];
 
 const yuan = (cents: unknown) => (cents == null ? '' : (Number(cents) / 100).toFixed(2));
 const claimStatusLabel = (status: string) => claimStatuses.find((option) => option.value === status)?.label.zh ?? status;
+const licenceLabel = (type: string) => qualificationTypes.find((option) => option.value === type)?.label.zh ?? type;
+const day = (value: unknown) => (value == null ? null : String(value instanceof Date ? value.toISOString() : value).slice(0, 10));
 
 /** The enabled template of a kind (first by sort order), or null: no template, no message. */
 export async function templateFor(ctx: Pick<WriteContext, 'trx'>, kind: string, templateId?: number): Promise<Row | null> {
@@ -27,10 +30,27 @@ export async function templateFor(ctx: Pick<WriteContext, 'trx'>, kind: string, 
 }
 
 /** Variables of a real record, for sending and for previews. */
-export async function variablesFor(ctx: Pick<WriteContext, 'trx'>, source: { customerId?: number | null; policyId?: number | null; claimId?: number | null; date?: string; days?: number }): Promise<TemplateVariables> {
+export async function variablesFor(
+  ctx: Pick<WriteContext, 'trx'>,
+  source: { customerId?: number | null; policyId?: number | null; claimId?: number | null; salespersonId?: number | null; qualificationId?: number | null; date?: string; days?: number },
+): Promise<TemplateVariables> {
   const variables: TemplateVariables = {};
   if (source.date) variables.date = source.date;
   if (source.days != null) variables.days = String(source.days);
+  if (source.qualificationId) {
+    const licence = await ctx.trx.selectFrom('qualifications').select(['type', 'certificate_no', 'expires_on', 'salesperson_id']).where('id', '=', source.qualificationId).executeTakeFirst();
+    if (licence) {
+      variables.licenceType = licenceLabel(String(licence.type));
+      variables.certificateNo = String(licence.certificate_no);
+      // The licence's own expiry date unless the caller names the day (a reminder names it).
+      variables.date ??= day(licence.expires_on)!;
+      source = { ...source, salespersonId: source.salespersonId ?? Number(licence.salesperson_id) };
+    }
+  }
+  if (source.salespersonId) {
+    const salesperson = await ctx.trx.selectFrom('salespeople').select('name').where('id', '=', source.salespersonId).executeTakeFirst();
+    if (salesperson) variables.salespersonName = String(salesperson.name);
+  }
   if (source.claimId) {
     const claim = await ctx.trx.selectFrom('claims').select(['claim_no', 'status', 'policy_id', 'insured_id', 'approved_amount', 'paid_amount']).where('id', '=', source.claimId).executeTakeFirst();
     if (claim) {
@@ -118,7 +138,10 @@ export async function queueMessage(ctx: WriteContext, message: NewMessage, outbo
 interface Candidate {
   kind: ReminderKind;
   key: string;
-  customerId: number;
+  /** The recipient: a customer, or (licence expiry) the salesperson. */
+  customerId: number | null;
+  salespersonId?: number;
+  qualificationId?: number;
   policyId?: number;
   days?: number;
   date?: string;
@@ -159,6 +182,40 @@ async function candidatesOn(services: Services, today: string): Promise<Candidat
     const rows = await inForce().where(sql<string>`substr(cast(start_date as text), 6, 5)`, 'in', monthDays).where('start_date', '<', `${today.slice(0, 4)}-01-01`).orderBy('id').execute();
     for (const row of rows) found.push({ kind: 'anniversary', key: `anniversary:policy:${Number(row.id)}:${today}`, customerId: Number(row.applicant_id), policyId: Number(row.id), date: today });
   }
+  const licence = await ruleFor(db, 'licenceExpiry');
+  if (licence.enabled) {
+    for (const days of licence.settings.daysBefore ?? []) {
+      const expires = addDays(today, days);
+      // A licence in force (status normal) of a salesperson who has not left, and not already renewed: no record
+      // of the same type for the same salesperson runs past it.
+      const rows = await db
+        .selectFrom('qualifications as q')
+        .innerJoin('salespeople as s', 's.id', 'q.salesperson_id')
+        .select(['q.id', 'q.salesperson_id'])
+        .where('q.deleted_at', 'is', null)
+        .where('q.status', '=', 'normal')
+        .where('q.expires_on', '=', expires)
+        .where('s.deleted_at', 'is', null)
+        .where('s.status', '!=', 'left')
+        .where(({ not, exists, selectFrom }) =>
+          not(
+            exists(
+              selectFrom('qualifications as renewed')
+                .select('renewed.id')
+                .whereRef('renewed.salesperson_id', '=', 'q.salesperson_id')
+                .whereRef('renewed.type', '=', 'q.type')
+                .whereRef('renewed.expires_on', '>', 'q.expires_on')
+                .where('renewed.status', '=', 'normal')
+                .where('renewed.deleted_at', 'is', null),
+            ),
+          ),
+        )
+        .orderBy('q.id')
+        .execute();
+      for (const row of rows)
+        found.push({ kind: 'licenceExpiry', key: `licenceExpiry:qualification:${Number(row.id)}:${expires}:${days}`, customerId: null, salespersonId: Number(row.salesperson_id), qualificationId: Number(row.id), days, date: expires });
+    }
+  }
   return found;
 }
 
@@ -174,8 +231,8 @@ export async function runReminders(services: Services): Promise<{ queued: number
       const ctx = systemContext(services, trx);
       const template = await templateFor(ctx, candidate.kind);
       if (!template) return null;
-      const variables = await variablesFor(ctx, { customerId: candidate.customerId, policyId: candidate.policyId, date: candidate.date, days: candidate.days });
-      return queueMessage(ctx, { kind: candidate.kind, customerId: candidate.customerId, template, variables, dedupeKey: candidate.key });
+      const variables = await variablesFor(ctx, { customerId: candidate.customerId, policyId: candidate.policyId, qualificationId: candidate.qualificationId, date: candidate.date, days: candidate.days });
+      return queueMessage(ctx, { kind: candidate.kind, customerId: candidate.customerId, salespersonId: candidate.salespersonId ?? null, template, variables, dedupeKey: candidate.key });
     });
     if (created) counts.queued++;
     else counts.skipped++;

@@ -12,7 +12,7 @@ export interface SmsRule {
   kind: ReminderKind;
   enabled: boolean;
   settings: RuleSettings;
-  /** False where the data the rule needs does not exist yet (licence records). */
+  /** False where the data the rule needs does not exist (kept for rules declared ahead of their data). */
   available: boolean;
 }
 
@@ -23,8 +23,8 @@ export const defaultRules: SmsRule[] = [
   { kind: 'anniversary', enabled: true, settings: {}, available: true },
   { kind: 'claimProgress', enabled: true, settings: {}, available: true },
   { kind: 'signingSuccess', enabled: true, settings: {}, available: true },
-  // Salespeople carry no licence number or expiry date yet: the rule is kept, and fires once those fields exist.
-  { kind: 'licenceExpiry', enabled: false, settings: { daysBefore: [30] }, available: false },
+  // To the salesperson, from their qualification records (valid until), before the licence lapses.
+  { kind: 'licenceExpiry', enabled: true, settings: { daysBefore: [30] }, available: true },
 ];
 
 export const reminderKindList = defaultRules.map((rule) => rule.kind);

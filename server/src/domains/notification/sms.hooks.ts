@@ -16,6 +16,10 @@ export function registerSmsHooks(): void {
     async afterWrite(ctx, _entity, id, input) {
       if (typeof input.content === 'string') await ctx.trx.updateTable('sms_messages').set({ segments: smsSegments(input.content) }).where('id', '=', id).execute();
     },
+    // Only a queued message can be edited: the list and detail offer no edit button for the others.
+    decorate(record) {
+      if (record.status !== 'queued' && record.can && typeof record.can === 'object') record.can = { ...(record.can as Record<string, unknown>), edit: false };
+    },
   });
   // A customer withdrawing consent to marketing or service contact is opted out in the same transaction.
   registerWorkflowHooks('consent', {

@@ -11,12 +11,12 @@ import { AppError } from '../../platform/errors.ts';
 import { inTransaction, parseInput, requirePermission } from '../../platform/http.ts';
 import { isOptedOut } from './dispatch.ts';
 import { queueMessage, renderTemplate, templateFor, templateVariableNames, variablesFor } from './sms-messages.ts';
-import { loadRules, reminderKindList, smsSegments } from './sms-rules.ts';
+import { loadRules, localDate, reminderKindList, smsSegments } from './sms-rules.ts';
 
 const id = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 const kindParams = z.strictObject({ kind: z.enum(reminderKindList as [string, ...string[]]) });
 const ruleBody = z.strictObject({ enabled: z.boolean(), daysBefore: z.array(z.number().int().min(0).max(365)).min(1).max(6).optional() });
-const previewBody = z.strictObject({ customerId: id.optional(), policyId: id.optional(), claimId: id.optional() });
+const previewBody = z.strictObject({ customerId: id.optional(), policyId: id.optional(), claimId: id.optional(), salespersonId: id.optional(), qualificationId: id.optional() });
 const audienceBody = z.strictObject({
   templateId: id,
   customerIds: z.array(id).max(5000).optional(),
@@ -25,6 +25,14 @@ const audienceBody = z.strictObject({
 export const optOutSources = ['customerRequest', 'smsReply', 'staff', 'consentWithdrawn'] as const;
 const optOutBody = z.strictObject({ customerId: id, optedOut: z.boolean(), source: z.enum(optOutSources), note: z.string().max(500).optional() });
 const statsQuery = z.strictObject({ from: z.iso.date().optional(), to: z.iso.date().optional() });
+
+/** The day a reminder of this kind is about for the previewed policy (its end or next due date), if any. */
+async function previewDay(db: Services['database']['db'], kind: string, body: { policyId?: number }): Promise<string | undefined> {
+  if (!body.policyId || !['policyExpiry', 'premiumDue'].includes(kind)) return undefined;
+  const policy = await db.selectFrom('policies').select(['end_date', 'next_due_date']).where('id', '=', body.policyId).executeTakeFirst();
+  const value = kind === 'policyExpiry' ? policy?.end_date : policy?.next_due_date;
+  return value == null ? undefined : String(value instanceof Date ? value.toISOString() : value).slice(0, 10);
+}
 
 export function registerSmsRoutes(app: FastifyInstance, services: Services): void {
   // SQLite keeps booleans as 0/1.
@@ -63,7 +71,15 @@ export function registerSmsRoutes(app: FastifyInstance, services: Services): voi
     if (body.customerId) await loadRow(db, customer, actor, body.customerId);
     if (body.policyId) await loadRow(db, getEntity('policy'), actor, body.policyId);
     if (body.claimId) await loadRow(db, getEntity('claim'), actor, body.claimId);
-    const variables = await variablesFor({ trx: db }, { ...body, date: new Date(services.clock.now()).toISOString().slice(0, 10) });
+    if (body.salespersonId) await loadRow(db, getEntity('salesperson'), actor, body.salespersonId);
+    if (body.qualificationId) await loadRow(db, getEntity('qualification'), actor, body.qualificationId);
+    // {date} and {days} as the reminder would fill them: a policy's end (expiry) or next due date (premium due),
+    // a licence's expiry, counted from today; other records get today's date.
+    const today = localDate(services.config, services.clock.now());
+    const recordDay = await previewDay(db, String(template.kind), body);
+    const variables = await variablesFor({ trx: db }, { ...body, date: recordDay ?? (body.qualificationId ? undefined : today) });
+    const due = recordDay ?? (body.qualificationId ? variables.date : undefined);
+    if (due && variables.days === undefined) variables.days = String(Math.round((Date.parse(due) - Date.parse(today)) / 86_400_000));
     const contentZh = renderTemplate(String(template.content_zh), variables);
     const contentEn = template.content_en ? renderTemplate(String(template.content_en), variables) : null;
     return { contentZh, contentEn, variables, segments: smsSegments(contentZh), providerTemplateId: template.provider_template_id ?? null, unresolved: [...contentZh.matchAll(/\{(\w+)\}/g)].map((match) => match[1]) };
@@ -113,6 +129,32 @@ export function registerSmsRoutes(app: FastifyInstance, services: Services): voi
       return created;
     });
     return reply.code(201).send({ batch, queued: ids.length, costCents });
+  });
+
+  /**
+   * A person settles a message the dispatcher holds as unacknowledged (the gateway cannot be asked): after
+   * checking the gateway's console, `sent` records it as sent (never sent again), `resend` queues it to go out
+   * again under the same code. Only a message still "sending" past the lease can be settled; audited.
+   */
+  app.post('/api/sms/messages/:id/resolve', { schema: { tags: ['sms'], summary: 'Settle an unacknowledged send by hand' } }, async (request) => {
+    const actor = requirePermission(request, 'smsMessage:edit');
+    const messageId = parseInput(z.strictObject({ id }), request.params).id;
+    const body = parseInput(z.strictObject({ outcome: z.enum(['sent', 'resend']), note: z.string().max(500).optional() }), request.body ?? {});
+    await inTransaction(request, services, async (ctx) => {
+      const row = await loadRow(ctx.trx, smsMessage, actor, messageId);
+      const leaseStart = new Date(ctx.now.getTime() - services.config.SMS_SEND_LEASE_SECONDS * 1000);
+      const claimedAt = row.claimed_at == null ? null : new Date(row.claimed_at instanceof Date ? row.claimed_at : String(row.claimed_at));
+      if (row.status !== 'sending' || row.provider_message_id != null || !claimedAt || claimedAt >= leaseStart) throw new AppError('INVALID_TRANSITION', { status: row.status, action: 'resolve', allowed: [] });
+      const at = ctx.now.toISOString();
+      const set =
+        body.outcome === 'sent'
+          ? { status: 'sent', sent_at: claimedAt.toISOString(), claimed_at: null, error: `confirmed sent by staff${body.note ? `: ${body.note}` : ''}`.slice(0, 500), updated_at: at }
+          : { status: 'queued', claimed_at: null, scheduled_at: at, error: `unacknowledged: staff chose to send again${body.note ? `: ${body.note}` : ''}`.slice(0, 500), updated_at: at };
+      const updated = await ctx.trx.updateTable('sms_messages').set(set).where('id', '=', messageId).where('status', '=', 'sending').where('claimed_at', '=', claimedAt.toISOString()).executeTakeFirst();
+      if (Number(updated.numUpdatedRows) !== 1) throw new AppError('VERSION_CONFLICT');
+      await audit(ctx, 'smsMessage', messageId, 'resolveUnacknowledged', { outcome: body.outcome, note: body.note ?? null, claimedAt: claimedAt.toISOString() });
+    });
+    return { id: messageId, status: body.outcome === 'sent' ? 'sent' : 'queued' };
   });
 
   app.get('/api/sms/opt-outs/:customerId', { schema: { tags: ['sms'], summary: 'Opt-out history of a customer' } }, async (request) => {
@@ -173,10 +215,12 @@ export function registerSmsRoutes(app: FastifyInstance, services: Services): voi
       const providerId = String(provider === 'aliyun' ? item.biz_id : item.sid);
       const delivered = provider === 'aliyun' ? item.success === true || item.success === 'true' : item.report_status === 'SUCCESS';
       const error = delivered ? null : String((provider === 'aliyun' ? `${item.err_code ?? ''} ${item.err_msg ?? ''}` : `${item.errmsg ?? ''} ${item.description ?? ''}`)).trim().slice(0, 500);
+      // A message reconciled after a crash from Aliyun's send records has no BizId: its receipt matches on OutId (our code).
+      const outId = provider === 'aliyun' && typeof item.out_id === 'string' && item.out_id ? item.out_id : null;
       const result = await services.database.db
         .updateTable('sms_messages')
         .set(delivered ? { status: 'delivered', delivered_at: at, updated_at: at } : { status: 'failed', error: `receipt: ${error}`, updated_at: at })
-        .where('provider_message_id', '=', providerId)
+        .where((eb) => (outId ? eb.or([eb('provider_message_id', '=', providerId), eb.and([eb('provider_message_id', 'is', null), eb('code', '=', outId)])]) : eb('provider_message_id', '=', providerId)))
         .where('provider', '=', provider)
         .where('status', 'in', ['sending', 'sent'])
         .executeTakeFirst();

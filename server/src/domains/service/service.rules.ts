@@ -121,13 +121,85 @@ export function satisfactionFigures(rows: { csat: number | null; nps: number | n
   };
 }
 
-/** Response and resolution deadlines of a ticket opened at `openedAt` under an SLA (hours may be fractional). */
-export function slaDeadlines(openedAt: Date, sla: { responseHours: number; resolutionHours: number } | null) {
-  if (!sla) return { responseDueAt: null, resolutionDueAt: null };
+/**
+ * A working calendar (serviceCalendar): working weekdays (1 = Monday … 7 = Sunday), one window of working
+ * hours a day in the calendar's time zone, holidays taken off and make-up working days (调休) put on.
+ */
+export interface WorkingCalendar {
+  workDays: number[];
+  startMinute: number;
+  endMinute: number;
+  utcOffsetMinutes: number;
+  holidays: Set<string>;
+  extraWorkdays: Set<string>;
+}
+
+/** Dates of a holiday / make-up day list: separated by commas, semicolons, spaces or new lines. */
+export const parseDayList = (text: unknown) => (typeof text === 'string' ? text.split(/[\s,，;；]+/).filter(Boolean) : []);
+
+const isIsoDay = (value: string) => /^\d{4}-\d{2}-\d{2}$/.test(value) && new Date(`${value}T00:00:00.000Z`).toISOString().slice(0, 10) === value;
+
+/** The first entry of a day list that is not a real YYYY-MM-DD date, or null. */
+export const dayListProblem = (text: unknown) => parseDayList(text).find((value) => !isIsoDay(value)) ?? null;
+
+const minutesOf = (clock: string) => Number(clock.slice(0, 2)) * 60 + Number(clock.slice(3, 5));
+
+export function workingCalendar(row: { workDays: string; dayStart: string; dayEnd: string; utcOffsetMinutes: number; holidays?: string | null; extraWorkdays?: string | null }): WorkingCalendar {
   return {
-    responseDueAt: new Date(openedAt.getTime() + sla.responseHours * 3_600_000).toISOString(),
-    resolutionDueAt: new Date(openedAt.getTime() + sla.resolutionHours * 3_600_000).toISOString(),
+    workDays: [...new Set(row.workDays.split(',').map(Number))],
+    startMinute: minutesOf(row.dayStart),
+    endMinute: minutesOf(row.dayEnd),
+    utcOffsetMinutes: row.utcOffsetMinutes,
+    holidays: new Set(parseDayList(row.holidays)),
+    extraWorkdays: new Set(parseDayList(row.extraWorkdays)),
   };
+}
+
+const dayMs = 86_400_000;
+
+/** Whether a local calendar day (YYYY-MM-DD) is a working day: a make-up day always, else a working weekday that is no holiday. */
+export function isWorkingDay(calendar: WorkingCalendar, day: string): boolean {
+  if (calendar.extraWorkdays.has(day)) return true;
+  const weekday = ((new Date(`${day}T00:00:00.000Z`).getUTCDay() + 6) % 7) + 1;
+  return calendar.workDays.includes(weekday) && !calendar.holidays.has(day);
+}
+
+/**
+ * The instant `hours` of working time after `start`: time outside working hours, on non-working weekdays and
+ * on holidays does not count; a start outside working hours counts from the next opening. Ten years without
+ * enough working time (an impossible calendar) is an error.
+ */
+export function addWorkingTime(start: Date, hours: number, calendar: WorkingCalendar): Date {
+  let remaining = Math.round(hours * 3_600_000);
+  const offset = calendar.utcOffsetMinutes * 60_000;
+  let local = start.getTime() + offset;
+  for (let days = 0; days < 3660; days++) {
+    const dayStart = Math.floor(local / dayMs) * dayMs;
+    if (isWorkingDay(calendar, new Date(dayStart).toISOString().slice(0, 10))) {
+      const from = Math.max(local, dayStart + calendar.startMinute * 60_000);
+      const close = dayStart + calendar.endMinute * 60_000;
+      if (from < close) {
+        if (remaining <= close - from) return new Date(from + remaining - offset);
+        remaining -= close - from;
+      }
+    }
+    local = dayStart + dayMs;
+  }
+  throw new Error('the working calendar has no working time');
+}
+
+export interface SlaTargets {
+  responseHours: number;
+  resolutionHours: number;
+  /** Hours count in this calendar's working time; none: round the clock. */
+  calendar?: WorkingCalendar | null;
+}
+
+/** Response and resolution deadlines of a ticket opened at `openedAt` under an SLA (hours may be fractional). */
+export function slaDeadlines(openedAt: Date, sla: SlaTargets | null) {
+  if (!sla) return { responseDueAt: null, resolutionDueAt: null };
+  const after = (hours: number) => (sla.calendar ? addWorkingTime(openedAt, hours, sla.calendar) : new Date(openedAt.getTime() + hours * 3_600_000)).toISOString();
+  return { responseDueAt: after(sla.responseHours), resolutionDueAt: after(sla.resolutionHours) };
 }
 
 const ticketFinished = new Set(['resolved', 'closed']);

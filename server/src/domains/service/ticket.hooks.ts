@@ -9,20 +9,36 @@ import { audit } from '../../entities/write.ts';
 import { scopePredicate } from '../../platform/access/data-scope.ts';
 import { AppError } from '../../platform/errors.ts';
 import { enqueue } from '../../platform/outbox.ts';
-import { slaDeadlines, ticketBreaches } from './service.rules.ts';
+import { type SlaTargets, dayListProblem, slaDeadlines, ticketBreaches, workingCalendar } from './service.rules.ts';
 
 const iso = (value: unknown) => (value == null ? null : new Date(String(value)).toISOString());
 
-/** The SLA row of a ticket type and priority (none: the ticket has no targets). */
-async function slaFor(ctx: WriteContext, type: string, priority: string) {
+/** The SLA row of a ticket type and priority (none: the ticket has no targets), with its working calendar if it names one. */
+async function slaFor(ctx: WriteContext, type: string, priority: string): Promise<SlaTargets | null> {
   const row = await ctx.trx
     .selectFrom('ticket_slas')
-    .select(['response_hours', 'resolution_hours'])
-    .where('type', '=', type)
-    .where('priority', '=', priority)
-    .where('deleted_at', 'is', null)
+    .leftJoin('service_calendars', (join) => join.onRef('service_calendars.id', '=', 'ticket_slas.calendar_id').on('service_calendars.deleted_at', 'is', null))
+    .select([
+      'ticket_slas.response_hours',
+      'ticket_slas.resolution_hours',
+      'service_calendars.id as calendar_id',
+      'service_calendars.work_days',
+      'service_calendars.day_start',
+      'service_calendars.day_end',
+      'service_calendars.utc_offset_minutes',
+      'service_calendars.holidays',
+      'service_calendars.extra_workdays',
+    ])
+    .where('ticket_slas.type', '=', type)
+    .where('ticket_slas.priority', '=', priority)
+    .where('ticket_slas.deleted_at', 'is', null)
     .executeTakeFirst();
-  return row ? { responseHours: Number(row.response_hours), resolutionHours: Number(row.resolution_hours) } : null;
+  if (!row) return null;
+  const calendar =
+    row.calendar_id == null
+      ? null
+      : workingCalendar({ workDays: String(row.work_days), dayStart: String(row.day_start), dayEnd: String(row.day_end), utcOffsetMinutes: Number(row.utc_offset_minutes), holidays: row.holidays as string | null, extraWorkdays: row.extra_workdays as string | null });
+  return { responseHours: Number(row.response_hours), resolutionHours: Number(row.resolution_hours), calendar };
 }
 
 /** The account an overdue ticket goes to: the leader of its organisation, else of the nearest ancestor that has one. */
@@ -39,6 +55,21 @@ export async function escalationTarget(db: WriteContext['trx'], orgId: number): 
 }
 
 export function registerTicketHooks(): void {
+  registerHooks('serviceCalendar', {
+    async beforeWrite(_ctx, _entity, input, existing) {
+      const value = (field: string, column: string) => (input[field] !== undefined ? input[field] : existing?.[column]);
+      const problems: Record<string, { reason: string; params?: Record<string, unknown> }> = {};
+      const start = value('dayStart', 'day_start');
+      const end = value('dayEnd', 'day_end');
+      if (typeof start === 'string' && typeof end === 'string' && end <= start) problems.dayEnd = { reason: 'ends_before_start' };
+      for (const [field, column] of [['holidays', 'holidays'], ['extraWorkdays', 'extra_workdays']] as const) {
+        const bad = dayListProblem(value(field, column));
+        if (bad) problems[field] = { reason: 'invalid_date_in_list', params: { value: bad } };
+      }
+      if (Object.keys(problems).length) throw new AppError('VALIDATION', {}, problems);
+    },
+  });
+
   registerHooks('ticketSla', {
     async beforeWrite(ctx, _entity, input, existing) {
       const type = input.type ?? existing?.type;

@@ -1,5 +1,6 @@
 import { getEntity } from '@insure/model/registry';
 import type { FastifyInstance } from 'fastify';
+import { sql } from 'kysely';
 import type { Row } from '../../db/database.ts';
 import type { Services, WriteContext } from '../../entities/context.ts';
 import { registerHooks } from '../../entities/hooks.ts';
@@ -66,20 +67,47 @@ export async function checkSellerQualification(ctx: WriteContext, entity: Return
 export function registerTrainingHooks(): void {
   registerHooks('trainingEnrolment', {
     async beforeWrite(ctx, _entity, input, existing) {
-      const courseId = input.courseId ?? existing?.course_id;
+      const courseId = Number(input.courseId ?? existing?.course_id);
       const salespersonId = input.salespersonId ?? existing?.salesperson_id;
-      const clash = await ctx.trx
+      const sessionId = input.sessionId !== undefined ? (input.sessionId as number | null) : ((existing?.session_id as number | null | undefined) ?? null);
+      if (sessionId != null) {
+        // The session must be a live one of the same course, with a place left (this enrolment not counted twice).
+        const session = await ctx.trx.selectFrom('training_sessions').select(['course_id', 'status', 'capacity']).where('id', '=', Number(sessionId)).where('deleted_at', 'is', null).executeTakeFirst();
+        if (session && Number(session.course_id) !== courseId) throw new AppError('VALIDATION', {}, { sessionId: { reason: 'session_not_of_course' } });
+        const moved = !existing || Number(existing.session_id) !== Number(sessionId);
+        if (session && moved && session.status === 'cancelled') throw new AppError('VALIDATION', {}, { sessionId: { reason: 'session_cancelled' } });
+        if (session && moved && session.capacity != null) {
+          const taken = await ctx.trx
+            .selectFrom('training_enrolments')
+            .select(sql<number>`count(*)`.as('total'))
+            .where('session_id', '=', Number(sessionId))
+            .where('deleted_at', 'is', null)
+            .where('id', '!=', existing ? Number(existing.id) : -1)
+            .executeTakeFirstOrThrow();
+          if (Number(taken.total) >= Number(session.capacity)) throw new AppError('VALIDATION', {}, { sessionId: { reason: 'session_full', params: { capacity: Number(session.capacity) } } });
+        }
+      }
+      // One enrolment per trainee and course without a session, and per trainee and session with one (a retake goes to another session).
+      let clash = ctx.trx
         .selectFrom('training_enrolments')
         .select('id')
-        .where('course_id', '=', Number(courseId))
+        .where('course_id', '=', courseId)
         .where('salesperson_id', '=', Number(salespersonId))
         .where('deleted_at', 'is', null)
-        .where('id', '!=', existing ? Number(existing.id) : -1)
-        .executeTakeFirst();
-      if (clash) throw new AppError('DUPLICATE', { existingId: Number(clash.id) }, { salespersonId: { reason: 'already_enrolled' } });
+        .where('id', '!=', existing ? Number(existing.id) : -1);
+      clash = sessionId == null ? clash.where('session_id', 'is', null) : clash.where('session_id', '=', Number(sessionId));
+      const found = await clash.executeTakeFirst();
+      if (found) throw new AppError('DUPLICATE', { existingId: Number(found.id) }, { salespersonId: { reason: sessionId == null ? 'already_enrolled' : 'already_enrolled_session' } });
     },
     async afterWrite(ctx, _entity, id) {
       await settleEnrolment(ctx, id);
+    },
+  });
+  registerHooks('trainingSession', {
+    async beforeWrite(_ctx, _entity, input, existing) {
+      const startsAt = input.startsAt !== undefined ? input.startsAt : existing?.starts_at;
+      const endsAt = input.endsAt !== undefined ? input.endsAt : existing?.ends_at;
+      if (startsAt != null && endsAt != null && new Date(String(endsAt)).getTime() < new Date(String(startsAt)).getTime()) throw new AppError('VALIDATION', {}, { endsAt: { reason: 'ends_before_start' } });
     },
   });
   registerHooks('trainingCourse', {
@@ -109,17 +137,26 @@ export function registerTrainingRoutes(app: FastifyInstance, services: Services)
       : [];
     const courseIds = enrolmentRows.map((row) => Number(row.course_id));
     const courses = courseIds.length
-      ? await db.selectFrom('training_courses').select(['id', 'name', 'session_at', 'location', 'pass_mark', 'duration_hours']).where('id', 'in', courseIds).execute()
+      ? await db.selectFrom('training_courses').select(['id', 'name', 'session_at', 'location', 'trainer', 'pass_mark', 'duration_hours']).where('id', 'in', courseIds).execute()
       : [];
+    const sessionIds = enrolmentRows.map((row) => row.session_id).filter((value) => value != null).map(Number);
+    const sessions = sessionIds.length
+      ? await db.selectFrom('training_sessions').select(['id', 'name', 'starts_at', 'ends_at', 'location', 'trainer', 'status']).where('id', 'in', sessionIds).execute()
+      : [];
+    const instant = (value: unknown) => (value == null ? null : new Date(value instanceof Date ? value : String(value)).toISOString());
     const today = services.clock.now().toISOString().slice(0, 10);
     const enrolments = await presentRows(services, enrolment, ownActor, enrolmentRows);
     return {
       enrolments: enrolments.map((record) => {
         const course = courses.find((row) => Number(row.id) === record.courseId);
+        const session = sessions.find((row) => Number(row.id) === record.sessionId);
         return {
           ...record,
+          session: session
+            ? { id: Number(session.id), name: session.name, startsAt: instant(session.starts_at), endsAt: instant(session.ends_at), location: session.location ?? null, trainer: session.trainer ?? null, status: session.status }
+            : null,
           course: course
-            ? { id: Number(course.id), name: course.name, sessionAt: course.session_at ? new Date(String(course.session_at)).toISOString() : null, location: course.location, passMark: course.pass_mark == null ? null : Number(course.pass_mark), durationHours: course.duration_hours == null ? null : Number(course.duration_hours) }
+            ? { id: Number(course.id), name: course.name, sessionAt: course.session_at ? new Date(String(course.session_at)).toISOString() : null, location: course.location, trainer: course.trainer ?? null, passMark: course.pass_mark == null ? null : Number(course.pass_mark), durationHours: course.duration_hours == null ? null : Number(course.duration_hours) }
             : null,
         };
       }),

@@ -173,19 +173,20 @@ function PreviewTab() {
   const { t } = useTranslation();
   const { message } = App.useApp();
   const [templateId, setTemplateId] = useState<number | null>(null);
-  const [record, setRecord] = useState<{ customerId?: number; policyId?: number; claimId?: number }>({});
+  const [record, setRecord] = useState<{ customerId?: number; policyId?: number; claimId?: number; qualificationId?: number }>({});
   const [result, setResult] = useState<SmsPreview | null>(null);
   const preview = useMutation({ mutationFn: () => smsApi.previewTemplate(templateId!, record), onSuccess: setResult, onError: (error) => void message.error(errorMessage(error, t)) });
-  const pick = (key: 'customerId' | 'policyId' | 'claimId') => (value: unknown) => setRecord((current) => ({ ...current, [key]: (value as number | null) ?? undefined }));
+  const pick = (key: 'customerId' | 'policyId' | 'claimId' | 'qualificationId') => (value: unknown) => setRecord((current) => ({ ...current, [key]: (value as number | null) ?? undefined }));
   return (
     <Card size="small">
       <Form layout="vertical" style={{ maxWidth: 640 }}>
         <Form.Item label={t('sms.template')} required>
           <RefSelect target="smsTemplate" value={templateId} onChange={(value) => setTemplateId((value as number | null) ?? null)} testId="sms-preview-template" />
         </Form.Item>
-        <Form.Item label={t('sms.recordCustomer')}><RefSelect target="customer" value={record.customerId} onChange={pick('customerId')} /></Form.Item>
-        <Form.Item label={t('sms.recordPolicy')}><RefSelect target="policy" value={record.policyId} onChange={pick('policyId')} /></Form.Item>
-        <Form.Item label={t('sms.recordClaim')}><RefSelect target="claim" value={record.claimId} onChange={pick('claimId')} /></Form.Item>
+        <Form.Item label={t('sms.recordCustomer')}><RefSelect target="customer" value={record.customerId} onChange={pick('customerId')} testId="sms-preview-customer" /></Form.Item>
+        <Form.Item label={t('sms.recordPolicy')}><RefSelect target="policy" value={record.policyId} onChange={pick('policyId')} testId="sms-preview-policy" /></Form.Item>
+        <Form.Item label={t('sms.recordClaim')}><RefSelect target="claim" value={record.claimId} onChange={pick('claimId')} testId="sms-preview-claim" /></Form.Item>
+        <Form.Item label={t('sms.recordQualification')} extra={t('sms.recordQualificationHint')}><RefSelect target="qualification" value={record.qualificationId} onChange={pick('qualificationId')} testId="sms-preview-qualification" /></Form.Item>
         <Button disabled={templateId == null} loading={preview.isPending} onClick={() => preview.mutate()} data-testid="sms-preview-run">{t('sms.preview')}</Button>
       </Form>
       {result ? (

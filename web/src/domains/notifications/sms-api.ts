@@ -55,7 +55,7 @@ export const smsApi = {
   stats: (signal?: AbortSignal) => api.get(statsSchema, '/api/sms/stats', signal),
   previewAudience: (input: AudienceInput) => api.post(audienceSchema, '/api/sms/manual/preview', input),
   send: (input: AudienceInput) => api.post(sendSchema, '/api/sms/manual/send', input),
-  previewTemplate: (templateId: number, record: { customerId?: number; policyId?: number; claimId?: number }) => api.post(previewSchema, `/api/sms/templates/${templateId}/preview`, record),
+  previewTemplate: (templateId: number, record: { customerId?: number; policyId?: number; claimId?: number; qualificationId?: number }) => api.post(previewSchema, `/api/sms/templates/${templateId}/preview`, record),
   optOuts: (customerId: number, signal?: AbortSignal) => api.get(optOutsSchema, `/api/sms/opt-outs/${customerId}`, signal),
   setOptOut: (customerId: number, optedOut: boolean, source: string, note?: string) => api.send('POST', '/api/sms/opt-outs', { customerId, optedOut, source, note }),
 };

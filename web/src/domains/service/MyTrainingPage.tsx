@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import { Card, Empty, Space, Table, Tag } from 'antd';
+import { Card, Empty, Rate, Space, Table, Tag } from 'antd';
 import dayjs from 'dayjs';
 import { useTranslation } from 'react-i18next';
 import { errorMessage } from '../../app/error-message.ts';
@@ -9,6 +9,15 @@ import { getEntity } from '@insure/model/registry';
 import { enrolmentEntity, serviceApi, serviceKeys } from './service-api.ts';
 
 const qualificationEntity = getEntity('qualification');
+const sessionEntity = getEntity('trainingSession');
+/** A session's time: start, and the end time when it ends the same day (else its date too). */
+const when = (start: string | null, end: string | null) => {
+  if (!start) return '-';
+  const from = dayjs(start);
+  if (!end) return from.format('YYYY-MM-DD HH:mm');
+  const to = dayjs(end);
+  return `${from.format('YYYY-MM-DD HH:mm')} – ${to.format(to.isSame(from, 'day') ? 'HH:mm' : 'YYYY-MM-DD HH:mm')}`;
+};
 const optionLabel = (options: { value: string; label: { zh: string; en: string }; color?: string }[], value: unknown, locale: string) => {
   const option = options.find((candidate) => candidate.value === value);
   return option ? <Tag color={option.color}>{labelOf(option.label, locale)}</Tag> : String(value ?? '-');
@@ -33,10 +42,14 @@ export function MyTrainingPage() {
           pagination={false}
           columns={[
             { key: 'course', title: t('myTraining.course'), render: (_v, row) => row.course?.name ?? '-' },
-            { key: 'sessionAt', title: t('myTraining.sessionAt'), render: (_v, row) => (row.course?.sessionAt ? dayjs(row.course.sessionAt).format('YYYY-MM-DD HH:mm') : '-') },
-            { key: 'location', title: t('myTraining.location'), render: (_v, row) => row.course?.location ?? '-' },
+            { key: 'session', title: t('myTraining.session'), render: (_v, row) => (row.session ? <Space size={4}>{row.session.name}{row.session.status === 'cancelled' ? optionLabel(sessionEntity.statuses, 'cancelled', i18n.language) : null}</Space> : '-') },
+            { key: 'sessionAt', title: t('myTraining.sessionAt'), render: (_v, row) => when(row.session?.startsAt ?? row.course?.sessionAt ?? null, row.session?.endsAt ?? null) },
+            { key: 'location', title: t('myTraining.location'), render: (_v, row) => row.session?.location ?? row.course?.location ?? '-' },
+            { key: 'trainer', title: t('myTraining.trainer'), render: (_v, row) => row.session?.trainer ?? (row.course?.trainer as string | null | undefined) ?? '-' },
+            { key: 'attended', title: t('myTraining.attended'), render: (_v, row) => (row.attended == null ? '-' : row.attended ? <Tag color="green">{t('myTraining.attendedYes')}</Tag> : <Tag>{t('myTraining.attendedNo')}</Tag>) },
             { key: 'score', title: t('myTraining.score'), align: 'right', render: (_v, row) => (row.score == null ? '-' : `${String(row.score)}${row.course?.passMark != null ? ` / ${row.course.passMark}` : ''}`) },
             { key: 'status', title: t('myTraining.result'), render: (_v, row) => optionLabel(enrolmentEntity.statuses, row.status, i18n.language) },
+            { key: 'feedback', title: t('myTraining.feedback'), render: (_v, row) => (row.feedbackRating == null ? '-' : <Rate disabled value={Number(row.feedbackRating)} style={{ fontSize: 12 }} />) },
           ]}
         />
       </Card>

@@ -57,7 +57,12 @@ const campaignResultsSchema = z.looseObject({
 });
 export type CampaignResults = z.infer<typeof campaignResultsSchema>;
 const myTrainingSchema = z.looseObject({
-  enrolments: z.array(rowSchema.extend({ course: z.looseObject({ name: z.string(), sessionAt: z.string().nullable(), location: z.string().nullable(), passMark: z.number().nullable(), durationHours: z.number().nullable() }).nullable() })),
+  enrolments: z.array(
+    rowSchema.extend({
+      course: z.looseObject({ name: z.string(), sessionAt: z.string().nullable(), location: z.string().nullable(), passMark: z.number().nullable(), durationHours: z.number().nullable() }).nullable(),
+      session: z.looseObject({ name: z.string(), startsAt: z.string().nullable(), endsAt: z.string().nullable(), location: z.string().nullable(), trainer: z.string().nullable(), status: z.string() }).nullable().optional(),
+    }),
+  ),
   qualifications: z.array(rowSchema.extend({ valid: z.boolean(), daysLeft: z.number().nullable() })),
 });
 
