@@ -90,8 +90,8 @@ async function expectInert(label: string) {
   const state = await page.evaluate(() => ({
     ran: (window as unknown as { __x?: unknown }).__x ?? null,
     handlers: document.querySelectorAll('[onerror],[onload],[onmouseover],[onclick],iframe[srcdoc],img[src="x"]').length,
-    scripts: [...document.querySelectorAll('script')].filter((script) => script.textContent?.includes('__x')).length,
-    links: [...document.querySelectorAll('a[href]')].filter((link) => link.getAttribute('href')!.trim().toLowerCase().startsWith('javascript:')).length,
+    scripts: Array.from(document.querySelectorAll('script')).filter((script) => script.textContent?.includes('__x')).length,
+    links: Array.from(document.querySelectorAll('a[href]')).filter((link) => link.getAttribute('href')!.trim().toLowerCase().startsWith('javascript:')).length,
     violations: (window as unknown as { __csp: string[] }).__csp,
   }));
   expect(state, label).toEqual({ ran: null, handlers: 0, scripts: 0, links: 0, violations: [] });
@@ -155,13 +155,13 @@ describe('stored XSS renders inert', () => {
     await page.goto(`${harness.baseUrl}/m/${plural}`);
     await page.getByTestId('list-table').waitFor();
     const row = page.locator('[data-testid=list-table] tbody tr', { hasText: title });
-    await expect.poll(() => row.count(), `${plural} row`).toBe(1);
+    await expect.poll(() => row.count(), { message: `${plural} row` }).toBe(1);
     await row.hover();
     await expectInert(`${plural} list`);
     await shot(page, `xss-${plural}-list`);
 
     await page.goto(`${harness.baseUrl}${plural === 'customers' ? `/customers/${record.id}` : `/m/${plural}?detail=${record.id}`}`);
-    await expect.poll(() => page.evaluate(() => document.body.innerText), `${plural} detail`).toContain(title);
+    await expect.poll(() => page.evaluate(() => document.body.innerText), { message: `${plural} detail` }).toContain(title);
     const text = await page.evaluate(() => document.body.innerText);
     const shown = Object.values(record.values).filter((value) => text.includes(value));
     expect(shown.length, `${plural} detail shows the stored text literally`).toBeGreaterThan(0);
@@ -172,7 +172,7 @@ describe('stored XSS renders inert', () => {
     await page.getByTestId('list-table').waitFor();
     await row.getByTestId('row-edit').click();
     const firstText = Object.keys(record.values).find((name) => record.entity.fields[name]!.kind === 'text')!;
-    await expect.poll(() => page.getByTestId(`field-${firstText}`).inputValue(), `${plural} edit`).toBe(record.values[firstText]);
+    await expect.poll(() => page.getByTestId(`field-${firstText}`).inputValue(), { message: `${plural} edit` }).toBe(record.values[firstText]);
     await expectInert(`${plural} edit`);
     await shot(page, `xss-${plural}-edit`);
     await page.keyboard.press('Escape');
