@@ -173,6 +173,54 @@ describe('data scope on every route that takes the id of a scoped record', () =>
     }
   });
 
+  it('never names B’s records in a report, board, tree or aggregate seen by A, C or manager Y', async () => {
+    const policyNo = (await fx.admin.request('GET', `/api/policies/${ofB.policy}`)).body.policyNo as string;
+    const claimNo = (await fx.admin.request('GET', `/api/claims/${ofB.claim}`)).body.claimNo as string;
+    const reports = [
+      '/api/sales-performance/ranking?from=2020-01-01&to=2030-12-31',
+      '/api/sales-performance/ranking?groupBy=org&from=2020-01-01&to=2030-12-31',
+      '/api/sales-performance/trend?from=2026-01-01&to=2026-12-31',
+      '/api/opportunities/board',
+      '/api/opportunities/statistics',
+      '/api/sms/stats',
+      '/api/surveys/satisfaction?groupBy=salesperson',
+      '/api/competitors/report',
+      '/api/policies/renewals',
+      '/api/customers/pool',
+      '/api/interactions/follow-ups',
+      '/api/organisations/tree',
+      '/api/sales-plans/tree',
+      `/api/incentives/statements?period=${new Date().toISOString().slice(0, 7)}`,
+      '/api/training/mine',
+      '/api/export-requests',
+      '/api/salespeople?pageSize=200',
+      '/api/accounts?pageSize=200',
+    ];
+    // Control: the admin's answers do name them (so the canaries are real).
+    const adminText = (await Promise.all(['/api/salespeople?pageSize=200', '/api/policies?pageSize=200', '/api/claims?pageSize=200'].map((url) => fx.admin.request('GET', url)))).map((response) => response.text).join('');
+    for (const canary of ['业务员乙', policyNo, claimNo]) expect(adminText).toContain(canary);
+    const rankingX = await fx.users.managerX.request('GET', reports[0]!);
+    expect(rankingX.text, 'manager X’s ranking names B').toContain('业务员乙');
+    expect((await fx.users.managerX.request('GET', '/api/policies/renewals')).status).toBe(200);
+    const canaries: Record<string, string[]> = {
+      a: ['业务员乙', '乙客户', policyNo, claimNo],
+      c: ['业务员乙', '业务员甲', '乙客户', '甲客户', policyNo, claimNo, 'X 营业一部'],
+      managerY: ['业务员乙', '业务员甲', '乙客户', '甲客户', policyNo, claimNo, 'X 营业一部', 'X 分公司'],
+    };
+    const leaks: string[] = [];
+    let answered = 0;
+    for (const [who, client] of Object.entries(probers())) {
+      for (const url of reports) {
+        const response = await client.request('GET', url);
+        if (response.status === 200) answered++;
+        else if (response.status !== 403) leaks.push(`${who} ${url}: unexpected ${response.status} ${response.text.slice(0, 120)}`);
+        for (const canary of canaries[who]!) if (response.text.includes(canary)) leaks.push(`${who} ${url}: names ${canary}`);
+      }
+    }
+    expect(leaks).toEqual([]);
+    expect(answered).toBeGreaterThan(20);
+  });
+
   it('keeps B’s customer out of keyword search and the relation picker by name', async () => {
     for (const [who, client] of Object.entries(probers())) {
       const search = await client.request('POST', '/api/customers/query', { q: fx.plainB.name });
