@@ -22,6 +22,7 @@ import { registerExportRequestRoutes } from './entities/export-request.routes.ts
 import { registerAccountHooks } from './domains/account/account.hooks.ts';
 import { registerAccountRoutes } from './domains/account/account.routes.ts';
 import { registerApiTokenRoutes } from './domains/account/api-token.routes.ts';
+import { registerListViewRoutes } from './domains/account/list-views.routes.ts';
 import { registerOrganisationHooks } from './domains/organisation/organisation.hooks.ts';
 import { registerOrganisationRoutes } from './domains/organisation/organisation.routes.ts';
 import { registerRoleHooks } from './domains/role/role.hooks.ts';
@@ -195,6 +196,7 @@ export async function buildApp(options: BuildOptions): Promise<App> {
   registerImportReportRoute(app, services);
   registerRecycleBinRoutes(app, services);
   registerExportRequestRoutes(app, services);
+  registerListViewRoutes(app, services);
   registerAttachmentRoutes(app, services, new FileStorage(config.ATTACHMENT_DIR ?? path.join(config.DATA_DIR, 'attachments')));
   registerBackupRoutes(app, services, backups);
   registerEntityRoutes(app, services);

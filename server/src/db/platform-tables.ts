@@ -267,6 +267,36 @@ export const platformTables: TableSpec[] = [
     ],
   },
   {
+    // A user's own choices for one list (columns and their order, page size, default filters, sort).
+    name: 'list_settings',
+    columns: [
+      { name: 'account_id', type: 'bigint', notNull: true, references: 'accounts', onDelete: 'cascade' },
+      { name: 'list_key', type: 'text', notNull: true },
+      { name: 'settings', type: 'json', notNull: true },
+      { name: 'updated_at', type: 'timestamp', notNull: true },
+    ],
+    primaryKey: ['account_id', 'list_key'],
+    indexes: [],
+  },
+  {
+    // Named filter + sort + columns of a list ("my renewals this month"), private or shared with one of the owner's roles.
+    name: 'saved_views',
+    columns: [
+      { name: 'id', type: 'id' },
+      { name: 'account_id', type: 'bigint', notNull: true, references: 'accounts', onDelete: 'cascade' },
+      { name: 'list_key', type: 'text', notNull: true },
+      { name: 'name', type: 'text', notNull: true },
+      { name: 'state', type: 'json', notNull: true },
+      { name: 'shared_role_id', type: 'bigint', references: 'roles' },
+      { name: 'created_at', type: 'timestamp', notNull: true },
+      { name: 'updated_at', type: 'timestamp', notNull: true },
+    ],
+    indexes: [
+      { name: 'saved_views_owner', columns: ['account_id', 'list_key', 'name'], unique: true },
+      { name: 'saved_views_shared', columns: ['shared_role_id', 'list_key'] },
+    ],
+  },
+  {
     // One row per commission period (YYYY-MM): open while it is being run, frozen once approved.
     name: 'incentive_runs',
     columns: [

@@ -114,6 +114,7 @@ const reasonMessages: Record<string, [string, string]> = {
   outside_parent_org: ['须是上级计划机构或其下级机构', "Must be the parent plan's organisation or below it"],
   must_match_parent: ['业务员计划只能按时间拆分给同一业务员', "A salesperson's plan splits only into shorter periods for the same salesperson"],
   not_in_org: ['该业务员不属于所选机构', 'This salesperson does not belong to the chosen organisation'],
+  not_own_role: ['只能共享给您自己拥有的角色', 'You can share only with a role you hold'],
   before_frozen_period: ['{frozen} 已审批冻结，不能再结算更早的期间', '{frozen} is approved and frozen; earlier months can no longer be run'],
   other_period_open: ['{open} 尚未审批，请先审批该期间', '{open} is still open; approve it first'],
   not_revisable: ['该字段不能在新版本中修改', 'This field cannot change in a new version'],
