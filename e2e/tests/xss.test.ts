@@ -155,13 +155,13 @@ describe('stored XSS renders inert', () => {
     await page.goto(`${harness.baseUrl}/m/${plural}`);
     await page.getByTestId('list-table').waitFor();
     const row = page.locator('[data-testid=list-table] tbody tr', { hasText: title });
-    await expect.poll(() => row.count(), { message: `${plural} row` }).toBe(1);
+    await expect.poll(() => row.count(), { message: `${plural} row`, timeout: 30_000 }).toBe(1);
     await row.hover();
     await expectInert(`${plural} list`);
     await shot(page, `xss-${plural}-list`);
 
     await page.goto(`${harness.baseUrl}${plural === 'customers' ? `/customers/${record.id}` : `/m/${plural}?detail=${record.id}`}`);
-    await expect.poll(() => page.evaluate(() => document.body.innerText), { message: `${plural} detail` }).toContain(title);
+    await expect.poll(() => page.evaluate(() => document.body.innerText), { message: `${plural} detail`, timeout: 30_000 }).toContain(title);
     const text = await page.evaluate(() => document.body.innerText);
     const shown = Object.values(record.values).filter((value) => text.includes(value));
     expect(shown.length, `${plural} detail shows the stored text literally`).toBeGreaterThan(0);
@@ -172,7 +172,7 @@ describe('stored XSS renders inert', () => {
     await page.getByTestId('list-table').waitFor();
     await row.getByTestId('row-edit').click();
     const firstText = Object.keys(record.values).find((name) => record.entity.fields[name]!.kind === 'text')!;
-    await expect.poll(() => page.getByTestId(`field-${firstText}`).inputValue(), { message: `${plural} edit` }).toBe(record.values[firstText]);
+    await expect.poll(() => page.getByTestId(`field-${firstText}`).inputValue(), { message: `${plural} edit`, timeout: 30_000 }).toBe(record.values[firstText]);
     await expectInert(`${plural} edit`);
     await shot(page, `xss-${plural}-edit`);
     await page.keyboard.press('Escape');
