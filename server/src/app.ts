@@ -67,6 +67,7 @@ import { FieldCipher, loadMasterKey } from './platform/crypto.ts';
 import { registerErrorHandler } from './platform/error-handler.ts';
 import { DatabaseKeyValueStore, type KeyValueStore, RedisKeyValueStore } from './platform/kv.ts';
 import { registerObservability } from './platform/observability.ts';
+import { requestSerializer } from './platform/log-redact.ts';
 import { registerSecurityHeaders } from './platform/security-headers.ts';
 import { Maintenance } from './platform/maintenance.ts';
 import { BackupCatalogue } from './domains/backup/catalogue.ts';
@@ -83,6 +84,8 @@ export interface BuildOptions {
   /** Run the scheduled jobs (main.ts: when JOBS_ENABLED); tests call the jobs directly. */
   scheduler?: boolean;
   logger?: boolean;
+  /** Where log lines go instead of stdout (tests that read the log); implies logging at LOG_LEVEL. */
+  logStream?: { write(line: string): void };
 }
 
 export interface App {
@@ -143,7 +146,10 @@ export async function buildApp(options: BuildOptions): Promise<App> {
 
   const trustProxy = config.TRUST_PROXY ? config.TRUST_PROXY.split(',').map((entry) => entry.trim()) : false;
   const app = Fastify({
-    logger: options.logger === false ? false : { level: config.LOG_LEVEL, redact: ['req.headers.cookie', 'req.headers.authorization', 'req.headers["x-csrf-token"]'] },
+    logger:
+      options.logger === false && !options.logStream
+        ? false
+        : { level: config.LOG_LEVEL, redact: ['req.headers.cookie', 'req.headers.authorization', 'req.headers["x-csrf-token"]'], serializers: { req: requestSerializer }, ...(options.logStream ? { stream: options.logStream } : {}) },
     trustProxy,
     bodyLimit: 1024 * 1024,
     genReqId: () => crypto.randomUUID(),

@@ -53,6 +53,7 @@ const usage = `Usage: npm run cli -- <command> [options]
   jobs run sms                              queue today's reminders and pending events, then send what is due
   seed --demo [--customers N]               load the demo data set into an empty installation
   seed --customers N [--seed S]             bulk benchmark data: N customers, ~1.5 N policies, claims, signings…
+  docs access-matrix                        (developers) regenerate docs/access-matrix.md from the declarations
   migration:generate <name> [--drop-table T]
                                             (developers) write a migration for declaration changes;
                                             a table whose declaration was removed is dropped only when named
@@ -101,6 +102,14 @@ async function main(argv: string[]) {
     const config = loadConfig();
     return config.MIGRATION_DATABASE_URL ? openPostgres(config.MIGRATION_DATABASE_URL, 1) : openDatabase(config);
   };
+  if (command === 'docs access-matrix') {
+    const { accessMatrixPath, generateAccessMatrix } = await import('./platform/access/access-matrix-doc.ts');
+    const { markdown, undeclared } = await generateAccessMatrix();
+    if (undeclared.length) fail(`routes without a declared access (add them to route-access.ts):\n  ${undeclared.join('\n  ')}`);
+    const target = path.resolve(import.meta.dirname, '../..', accessMatrixPath);
+    fs.writeFileSync(target, markdown);
+    return process.stdout.write(`wrote ${target}\n`);
+  }
   if (command === 'migrate') {
     const database = ownerDatabase();
     const applied = await migrateToLatest(database);

@@ -95,9 +95,15 @@ describe('claims', () => {
     const claimed = expectStatus(await fx.users.b.request('POST', `/api/customers/${fx.customers.a.id}/claim`), 200, 'claim').body;
     expect(claimed.ownerId).toBe(fx.salespeople.b);
     expect(claimed.ownedSince).toBe('2026-06-12T02:00:00.000Z');
-    const again = await fx.users.a.request('POST', `/api/customers/${fx.customers.a.id}/claim`);
+    // Someone who sees the taken customer learns why; to A it is now B's customer, outside A's scope, so it
+    // does not exist (found by the access-matrix sweep: this answered 409 not_in_pool, confirming it exists).
+    const again = await fx.users.b.request('POST', `/api/customers/${fx.customers.a.id}/claim`);
     expect(again.status).toBe(409);
     expect(again.body.reasons.ownerId).toBe('not_in_pool');
+    const hidden = await fx.users.a.request('POST', `/api/customers/${fx.customers.a.id}/claim`);
+    const missing = await fx.users.a.request('POST', '/api/customers/987654/claim');
+    expect(hidden.status).toBe(404);
+    expect(hidden.text.replace(/"requestId":"[^"]*"/, '')).toBe(missing.text.replace(/"requestId":"[^"]*"/, ''));
     // a manager without a salesperson record cannot claim
     const manager = await fx.users.managerX.request('POST', `/api/customers/${fx.customers.xUnowned.id}/claim`);
     expect(manager.status).toBe(400);

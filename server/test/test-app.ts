@@ -28,6 +28,8 @@ export interface BuildTestAppOptions {
   demoCustomers?: number;
   /** A second node of this app: same database, data directory and Redis key space (closing it leaves them). */
   nodeOf?: TestApp;
+  /** Capture the app's log lines (at LOG_LEVEL, default info here) instead of discarding them. */
+  logStream?: { write(line: string): void };
 }
 
 async function withPgClient<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
@@ -65,7 +67,7 @@ export async function buildTestApp(options: BuildTestAppOptions = {}): Promise<T
     DATABASE_URL: databaseUrl,
     ADMIN_PASSWORD: adminPassword,
     DEMO_DATA: 'false',
-    LOG_LEVEL: 'silent',
+    LOG_LEVEL: options.logStream ? 'info' : 'silent',
     SQLITE_SYNCHRONOUS: 'NORMAL',
     // The admin role requires a second factor in production; suites about other things sign in with passwords only.
     MFA_REQUIRED_ROLES: 'none',
@@ -83,7 +85,7 @@ export async function buildTestApp(options: BuildTestAppOptions = {}): Promise<T
   };
   let built: App;
   try {
-    built = await buildApp({ config, clock: options.clock, logger: false, testHooks: { exposeCaptchaAnswer: true } });
+    built = await buildApp({ config, clock: options.clock, logger: false, logStream: options.logStream, testHooks: { exposeCaptchaAnswer: true } });
   } catch (error) {
     await dropSchema();
     throw error;

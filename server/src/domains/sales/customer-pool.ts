@@ -3,8 +3,9 @@ import { sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kyse
 import { systemContext } from '../../bootstrap.ts';
 import type { DB, Tables } from '../../db/database.ts';
 import type { Services, WriteContext } from '../../entities/context.ts';
+import { getEntity } from '@insure/model/registry';
 import { registerHooks } from '../../entities/hooks.ts';
-import { loadRow } from '../../entities/read.ts';
+import { loadRow, scopedRows } from '../../entities/read.ts';
 import { audit } from '../../entities/write.ts';
 import type { Actor } from '../../platform/access/actor.ts';
 import { AppError } from '../../platform/errors.ts';
@@ -173,7 +174,10 @@ export async function claimCustomer(ctx: WriteContext, customerId: number): Prom
   const visible = await ctx.trx.selectFrom('customers').select('id').where('id', '=', customerId).where('deleted_at', 'is', null).where(poolPredicate(ctx.actor)).executeTakeFirst();
   if (!customer) throw new AppError('NOT_FOUND');
   if (!visible) {
-    if (customer.owner_id != null) throw new AppError('INVALID_TRANSITION', { action: 'claim' }, { ownerId: { reason: 'not_in_pool' } });
+    // Only a caller who may see the customer learns that it already has an owner; to anyone else it does not
+    // exist (the same 404 as a missing id), so claiming cannot probe other salespeople's or branches' customers.
+    const inScope = customer.owner_id != null && (await scopedRows(ctx.trx, getEntity('customer'), ctx.actor).select('customers.id').where('customers.id', '=', customerId).executeTakeFirst());
+    if (inScope) throw new AppError('INVALID_TRANSITION', { action: 'claim' }, { ownerId: { reason: 'not_in_pool' } });
     throw new AppError('NOT_FOUND');
   }
   const day = ctx.now.toISOString().slice(0, 10);
