@@ -135,8 +135,10 @@ export function canonicalValue(type: ColumnType, value: unknown): unknown {
       return Number(value);
     case 'boolean':
       return value === true || value === 1 || value === 1n ? true : value === false || value === 0 || value === 0n ? false : `?${String(value)}`;
-    case 'timestamp':
-      return new Date(String(value)).toISOString();
+    case 'timestamp': {
+      const time = Date.parse(String(value));
+      return Number.isNaN(time) ? `?${String(value)}` : new Date(time).toISOString();
+    }
     default:
       return typeof value === 'bigint' ? value.toString() : String(value);
   }
@@ -250,7 +252,6 @@ async function copyTable(sqlite: SQLite.Database, client: pg.Client, table: Tabl
     rows = 0;
   };
   for (const row of statement.iterate() as Iterable<Record<string, unknown>>) {
-    source.add(row);
     for (const column of columns) {
       try {
         values.push(toPostgresValue(column.type, row[column.name]));
@@ -259,6 +260,7 @@ async function copyTable(sqlite: SQLite.Database, client: pg.Client, table: Tabl
         throw new Error(`${table.name} (${key}) column ${column.name}: ${(error as Error).message}`);
       }
     }
+    source.add(row);
     if (++rows >= perBatch) await flush();
   }
   await flush();

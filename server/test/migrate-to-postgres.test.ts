@@ -1,0 +1,173 @@
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import SQLite from 'better-sqlite3';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../src/app.ts';
+import { MigrationRefused, migrateSqliteToPostgres, type MigrationReport } from '../src/db/migrate-to-postgres.ts';
+import { verifyAuditTrail } from '../src/platform/audit/audit-archive.ts';
+import { createCustomer, headOfficeId } from './factories.ts';
+import { type Client, type TestApp, buildTestApp, countRows, loginAdmin, rawRows } from './test-app.ts';
+
+const baseUrl = process.env.DATABASE_URL;
+const serverDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const pdf = Buffer.concat([Buffer.from('%PDF-1.7\n'), randomBytes(3000), Buffer.from('\n%%EOF\n')]);
+
+async function withClient<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: baseUrl });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
+const schemas: string[] = [];
+/** A fresh, empty PostgreSQL schema and a URL whose connections use it. */
+async function freshSchema(): Promise<{ schema: string; url: string }> {
+  const schema = `m_${randomBytes(6).toString('hex')}`;
+  await withClient((client) => client.query(`create schema ${schema}`));
+  schemas.push(schema);
+  return { schema, url: `${baseUrl}${baseUrl!.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema}`)}` };
+}
+
+const tablesIn = (schema: string) => withClient(async (client) => Number((await client.query(`select count(*) as n from pg_tables where schemaname = $1`, [schema])).rows[0].n));
+
+function cli(...args: string[]) {
+  return spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], {
+    cwd: serverDir,
+    env: { PATH: process.env.PATH, LOG_LEVEL: 'silent' },
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
+}
+
+// Needs a PostgreSQL server to migrate into; the SQLite source is built whatever the suite's dialect.
+describe.runIf(baseUrl?.startsWith('postgres'))('db:migrate-to-postgres', () => {
+  let source: TestApp;
+  let target: TestApp | null = null;
+  let sourceAdmin: Client;
+  let sqliteFile: string;
+  let customerId: number;
+  let attachmentId: number;
+  let report: MigrationReport;
+  let targetUrl: string;
+
+  beforeAll(async () => {
+    source = await buildTestApp({ sqlite: true, demoCustomers: 40 });
+    sqliteFile = source.services.config.sqliteFile!;
+    sourceAdmin = await loginAdmin(source);
+    const customer = await createCustomer(sourceAdmin, { orgId: await headOfficeId(sourceAdmin), name: '迁移测试客户', occupation: '教师' });
+    customerId = customer.id;
+    const uploaded = await source.app.inject({
+      method: 'POST',
+      url: `/api/customers/${customerId}/attachments?fileName=${encodeURIComponent('保单.pdf')}`,
+      payload: pdf,
+      headers: { 'content-type': 'application/octet-stream', cookie: `sid=${sourceAdmin.cookie}`, 'x-csrf-token': sourceAdmin.csrf },
+    });
+    expect(uploaded.statusCode).toBe(201);
+    attachmentId = JSON.parse(uploaded.body).id;
+    // A deleted customer: its id must never be handed out again on PostgreSQL.
+    const removed = await createCustomer(sourceAdmin, { orgId: await headOfficeId(sourceAdmin) });
+    expect((await sourceAdmin.request('DELETE', `/api/customers/${removed.id}`)).status).toBe(204);
+    ({ url: targetUrl } = await freshSchema());
+    report = await migrateSqliteToPostgres({ from: sqliteFile, to: targetUrl, batchRows: 50 });
+  }, 120_000);
+
+  afterAll(async () => {
+    await target?.close();
+    await source?.close();
+    await withClient(async (client) => {
+      for (const schema of schemas) await client.query(`drop schema if exists ${schema} cascade`);
+    });
+  });
+
+  it('copies every table with equal row counts and checksums, and the audit chain verifies on PostgreSQL', async () => {
+    expect(report.ok).toBe(true);
+    expect(report.migrations.length).toBeGreaterThan(0);
+    const sqlite = new SQLite(sqliteFile, { readonly: true });
+    try {
+      const names = (sqlite.prepare(`select name from sqlite_master where type = 'table' and name not like 'sqlite_%' and name not like 'kysely_%'`).all() as { name: string }[]).map((row) => row.name);
+      expect(report.tables.map((table) => table.table).sort()).toEqual(names.sort());
+      for (const table of report.tables) {
+        const { n } = sqlite.prepare(`select count(*) as n from "${table.table}"`).get() as { n: number };
+        expect({ table: table.table, rows: table.sourceRows }).toEqual({ table: table.table, rows: n });
+        expect(table.targetRows).toBe(table.sourceRows);
+        expect(table.targetChecksum).toBe(table.sourceChecksum);
+        expect(table.sourceChecksum).toMatch(/^[0-9a-f]{64}$/);
+      }
+    } finally {
+      sqlite.close();
+    }
+    const byName = Object.fromEntries(report.tables.map((table) => [table.table, table]));
+    expect(byName.customers!.sourceRows).toBe(40 + 2);
+    expect(byName.attachments!.sourceRows).toBe(1);
+    expect(byName.audit_logs!.sourceRows).toBeGreaterThan(40);
+    expect(report.audit.target).toEqual({ checked: byName.audit_logs!.sourceRows, firstBadId: null });
+  });
+
+  it('starts the application on PostgreSQL serving the same customers, attachments and audit trail', async () => {
+    // Its own Redis key space: signing in here must not end the source's admin session (single login).
+    const config = { ...source.services.config, DATABASE_URL: targetUrl, sqliteFile: null, REDIS_PREFIX: `m${randomBytes(4).toString('hex')}:` };
+    const built = await buildApp({ config, logger: false, testHooks: { exposeCaptchaAnswer: true } });
+    target = { ...built, dialect: 'postgres', dataDir: source.dataDir };
+    expect(target.services.database.dialect).toBe('postgres');
+    const admin = await loginAdmin(target);
+    const page = '/api/customers?pageSize=100&sort=name&order=asc';
+    const [before, after] = await Promise.all([sourceAdmin.request('GET', page), admin.request('GET', page)]);
+    expect(after.status).toBe(200);
+    expect(after.body.total).toBe(41);
+    expect(after.body.items).toEqual(before.body.items);
+    const detail = await admin.request('GET', `/api/customers/${customerId}`);
+    expect(detail.body).toEqual((await sourceAdmin.request('GET', `/api/customers/${customerId}`)).body);
+    expect(detail.body).toMatchObject({ name: '迁移测试客户', occupation: '教师' });
+    const search = await admin.request('GET', `/api/customers?q=${encodeURIComponent('迁移测试')}`);
+    expect(search.body.items.map((item: { id: number }) => item.id)).toEqual([customerId]);
+    const file = await target.app.inject({ method: 'GET', url: `/api/attachments/${attachmentId}/download`, headers: { cookie: `sid=${admin.cookie}` } });
+    expect(file.statusCode).toBe(200);
+    expect(Buffer.compare(file.rawPayload, pdf)).toBe(0);
+
+    // New rows continue after the highest id SQLite gave out (the deleted customer's included), and chain on.
+    const [{ id: highest }] = (await rawRows<{ id: number }>(source, 'select max(id) as id from customers')) as [{ id: number }];
+    const created = await createCustomer(admin, { orgId: await headOfficeId(admin) });
+    expect(created.id).toBe(highest + 1);
+    const trail = await verifyAuditTrail(target.services.database.db, target.services.config.auditArchiveDir);
+    expect(trail.problems).toEqual([]);
+    expect(trail.table.checked).toBeGreaterThan(report.audit.target.checked);
+  });
+
+  it('refuses a target that already holds data, and leaves it as it was', async () => {
+    const customersBefore = await countRows(target!, 'customers');
+    await expect(migrateSqliteToPostgres({ from: sqliteFile, to: targetUrl })).rejects.toThrow(MigrationRefused);
+    const refused = cli('db:migrate-to-postgres', '--from', sqliteFile, '--to', targetUrl);
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toMatch(/refused: the target schema "m_[0-9a-f]+" is not empty \(\d+ table\(s\) hold rows: accounts?.*audit_logs.*\); migrate into an empty database or schema/);
+    expect(await countRows(target!, 'customers')).toBe(customersBefore);
+  });
+
+  it('prints a result table and exits 0 from the command line', async () => {
+    const { url } = await freshSchema();
+    const result = cli('db:migrate-to-postgres', '--from', sqliteFile, '--to', url);
+    expect(result.stderr).not.toMatch(/refused|failed/);
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(/^customers\s+42\s+42\s+[0-9a-f]{16}\s+ok$/m);
+    expect(result.stdout).toMatch(/^audit chain: source \d+ rows intact; target \d+ rows intact$/m);
+    expect(result.stdout).toMatch(/committed/);
+  });
+
+  it('rolls everything back when a row cannot be converted: the target is left empty', async () => {
+    const broken = path.join(source.dataDir, 'broken.db');
+    await source.services.database.sqlite!.backup(broken);
+    const copy = new SQLite(broken);
+    copy.prepare(`update customers set created_at = 'yesterday' where id = ?`).run(customerId);
+    copy.close();
+    const { schema, url } = await freshSchema();
+    await expect(migrateSqliteToPostgres({ from: broken, to: url })).rejects.toThrow(`customers (id=${customerId}) column created_at: "yesterday" is not a timestamp with a time zone`);
+    expect(await tablesIn(schema)).toBe(0);
+    fs.rmSync(broken, { force: true });
+  });
+});
