@@ -175,7 +175,7 @@ function singleClientDatabase(client: pg.Client): Database {
     end: async () => {},
   } as unknown as pg.Pool;
   const db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool }) });
-  return { db, dialect: 'postgres', sqlite: null, changes: new TableChanges(), reports: db, poolStats: () => ({ total: 1, idle: 0, waiting: 0 }), close: async () => db.destroy() };
+  return { db, dialect: 'postgres', sqlite: null, changes: new TableChanges(), reports: db, keywordMode: 'prefix', poolStats: () => ({ total: 1, idle: 0, waiting: 0 }), close: async () => db.destroy() };
 }
 
 function sqliteTableNames(sqlite: SQLite.Database): string[] {
