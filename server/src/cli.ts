@@ -11,9 +11,11 @@ import { buildApp } from './app.ts';
 import { bootstrap, systemContext } from './bootstrap.ts';
 import { loadConfig } from './config.ts';
 import { grantAppRole } from './db/app-role.ts';
-import { openDatabase, openPostgres } from './db/database.ts';
+import { detectKeywordMode, openDatabase, openPostgres } from './db/database.ts';
+import { keywordTrigramStatements } from './db/search-indexes.ts';
+import { sql } from 'kysely';
 import { generateMigration } from './db/generate-migration.ts';
-import { migrateToLatest } from './db/migrate.ts';
+import { migrateToLatest, pendingMigrations } from './db/migrate.ts';
 import { formatReport, MigrationRefused, migrateSqliteToPostgres } from './db/migrate-to-postgres.ts';
 import { createApiToken } from './domains/account/api-token.routes.ts';
 import { setPassword } from './domains/account/credentials.ts';
@@ -45,6 +47,8 @@ const usage = `Usage: npm run cli -- <command> [options]
                                             transaction: migrations, every table, identities; then row counts,
                                             per-table SHA-256 checksums and the audit chain are compared (exit 1
                                             and nothing kept on any difference)
+  db:trigram-indexes                        (PostgreSQL, as the owner) create pg_trgm if allowed and the keyword columns'
+                                            GIN trigram indexes (idempotent; migrations do it when the extension is allowed)
   db:grant-app-role <role>                  (PostgreSQL, run as the owner) grant a non-owner app role what the app
                                             needs; audit tables get SELECT and INSERT only
   jobs run policy-lifecycle                 expire and lapse policies now (idempotent; normally runs daily)
@@ -216,6 +220,20 @@ async function main(argv: string[]) {
     );
     process.stdout.write(`${formatReport(report)}\n`);
     if (!report.ok) process.exit(1);
+    return;
+  }
+  if (command === 'db:trigram-indexes') {
+    const database = ownerDatabase();
+    try {
+      if (database.dialect !== 'postgres') fail('db:trigram-indexes is for PostgreSQL (SQLite searches by prefix on its own indexes)');
+      if ((await pendingMigrations(database)).length) fail('the database has pending migrations: run `npm run -s cli -- migrate` first');
+      for (const statement of keywordTrigramStatements().postgres) await sql.raw(statement).execute(database.db);
+      const mode = await detectKeywordMode(database);
+      process.stderr.write(mode === 'trigram' ? 'trigram indexes in place: restart the nodes to search by substring\n' : 'pg_trgm is not available to this role: ask an administrator to run `create extension pg_trgm schema public`\n');
+      if (mode !== 'trigram') process.exitCode = 1;
+    } finally {
+      await database.close();
+    }
     return;
   }
   if (command.startsWith('db:grant-app-role')) {
