@@ -35,8 +35,10 @@ describe('keyword search', () => {
     expect(app.services.database.keywordMode).toBe(app.dialect === 'postgres' ? 'trigram' : 'prefix');
   });
 
-  it('matches the start of a name whatever the letter case, on both dialects', async () => {
+  it('matches the start of a name on both dialects, whatever the letter case from three characters on', async () => {
     expect(await search('HARBOUR')).toEqual(idsOf('Harbour Insurance Brokers', 'harbourside trading'));
+    // Shorter keywords stay on the prefix B-tree, whose LIKE is case-sensitive on PostgreSQL (as before pg_trgm).
+    expect(await search('Ha')).toEqual(app.dialect === 'postgres' ? idsOf('Harbour Insurance Brokers') : idsOf('Harbour Insurance Brokers', 'harbourside trading'));
     expect(await search('浦')).toEqual(idsOf('浦江客户乙'));
     expect(await search('浦东')).toEqual([]);
   });

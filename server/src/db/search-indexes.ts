@@ -12,8 +12,8 @@ export function keywordColumns(entity: Entity): string[] {
 export const trigramIndexName = (table: string, column: string) => `${table}_${column}_trgm`.slice(0, 63);
 
 /**
- * PostgreSQL keyword search: pg_trgm GIN indexes serve `ILIKE '%keyword%'` (and `'keyword%'`) on every keyword
- * column. Creating the extension needs a privilege the app role may lack: the statement is guarded, and without
+ * PostgreSQL keyword search: pg_trgm GIN indexes serve `ILIKE '%keyword%'` (keywords of three or more
+ * characters; shorter ones keep `LIKE 'kw%'` on the pattern B-trees) on every keyword column. Creating the extension needs a privilege the app role may lack: the statement is guarded, and without
  * the extension no index is made and the lists keep prefix matching on the pattern B-tree indexes. The operator
  * class is named with the extension's schema, since the app's search_path need not include it. SQLite keeps
  * its NOCASE prefix indexes. Every statement is idempotent, so a later group may repeat them with new columns.

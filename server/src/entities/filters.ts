@@ -83,9 +83,10 @@ export const substringMinLength = 3;
 
 /**
  * The keyword box's alternatives, one per searched column: lists run each as its own indexed query and unite them.
- * `prefix` (SQLite; PostgreSQL without pg_trgm): `LIKE 'kw%'` on the pattern B-tree indexes (NOCASE on SQLite).
- * `trigram` (PostgreSQL with pg_trgm): `ILIKE '%kw%'` for keywords of three or more characters, `ILIKE 'kw%'`
- * for shorter ones, both answered by the GIN trigram indexes (search-indexes.ts).
+ * Prefix (SQLite; PostgreSQL without pg_trgm; and short keywords everywhere): `LIKE 'kw%'` on the pattern B-tree
+ * indexes (NOCASE on SQLite), whose `(value, deleted_at, list order)` order gives a page's first rows without
+ * sorting every match — what a one- or two-character surname search needs. Trigram (PostgreSQL with pg_trgm,
+ * keywords of three or more characters): `ILIKE '%kw%'`, answered by the GIN trigram indexes (search-indexes.ts).
  */
 export function keywordAlternatives(
   entity: Entity,
@@ -95,9 +96,9 @@ export function keywordAlternatives(
   mode: KeywordMode = 'prefix',
 ): Expression<SqlBool>[] {
   const table = entity.table;
-  const trigram = mode === 'trigram';
-  const pattern = trigram && [...keyword].length >= substringMinLength ? `%${escapeLike(keyword)}%` : `${escapeLike(keyword)}%`;
-  const match = (column: string) => (trigram ? ilike : like)(sql.ref(`${table}.${column}`), pattern);
+  const substring = mode === 'trigram' && [...keyword].length >= substringMinLength;
+  const pattern = substring ? `%${escapeLike(keyword)}%` : `${escapeLike(keyword)}%`;
+  const match = (column: string) => (substring ? ilike : like)(sql.ref(`${table}.${column}`), pattern);
   const alternatives: Expression<SqlBool>[] = [match('code')];
   for (const [name, field] of Object.entries(entity.fields)) {
     if (!field.search) continue;
