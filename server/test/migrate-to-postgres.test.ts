@@ -7,6 +7,8 @@ import SQLite from 'better-sqlite3';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.ts';
+import { openPostgres } from '../src/db/database.ts';
+import { migrateToLatest } from '../src/db/migrate.ts';
 import { MigrationRefused, migrateSqliteToPostgres, type MigrationReport } from '../src/db/migrate-to-postgres.ts';
 import { verifyAuditTrail } from '../src/platform/audit/audit-archive.ts';
 import { createCustomer, headOfficeId } from './factories.ts';
@@ -110,6 +112,33 @@ describe.runIf(baseUrl?.startsWith('postgres'))('db:migrate-to-postgres', () => 
     expect(report.audit.target).toEqual({ checked: byName.audit_logs!.sourceRows, firstBadId: null });
   });
 
+  it('leaves the same indexes, keys and triggers as a freshly migrated database', async () => {
+    const { schema: fresh, url } = await freshSchema();
+    const database = openPostgres(url, 1);
+    await migrateToLatest(database).finally(() => database.close());
+    const targetSchema = new URL(targetUrl).searchParams.get('options')!.split('=')[1]!;
+    const structure = (schema: string) =>
+      withClient(async (client) => {
+        const indexes = await client.query(`select indexname, replace(indexdef, $1, 'S.') as def from pg_indexes where schemaname = $2 order by 1`, [`${schema}.`, schema]);
+        const keys = await client.query(
+          `select conrelid::regclass::text as table, conname, contype, condeferrable, pg_get_constraintdef(c.oid) as def from pg_constraint c where connamespace = $1::regnamespace order by 2`,
+          [schema],
+        );
+        const triggers = await client.query(`select tgname from pg_trigger t join pg_class c on c.oid = t.tgrelid where c.relnamespace = $1::regnamespace and not tgisinternal order by 1`, [schema]);
+        return {
+          indexes: indexes.rows,
+          keys: keys.rows.map((row) => ({ ...row, table: String(row.table).replace(`${schema}.`, ''), def: String(row.def).replaceAll(`${schema}.`, 'S.') })),
+          triggers: triggers.rows.map((row) => row.tgname),
+        };
+      });
+    const [migrated, expected] = await Promise.all([structure(targetSchema), structure(fresh)]);
+    expect(migrated.indexes.length).toBeGreaterThan(100);
+    expect(migrated.indexes.some((index) => index.indexname === 'customers_name_trgm')).toBe(true);
+    expect(migrated.keys.filter((key) => key.contype === 'f').length).toBeGreaterThan(50);
+    expect(migrated.triggers).toContain('audit_logs_no_change');
+    expect(migrated).toEqual(expected);
+  });
+
   it('starts the application on PostgreSQL serving the same customers, attachments and audit trail', async () => {
     // Its own Redis key space: signing in here must not end the source's admin session (single login).
     const config = { ...source.services.config, DATABASE_URL: targetUrl, sqliteFile: null, REDIS_PREFIX: `m${randomBytes(4).toString('hex')}:` };
@@ -169,5 +198,18 @@ describe.runIf(baseUrl?.startsWith('postgres'))('db:migrate-to-postgres', () => 
     await expect(migrateSqliteToPostgres({ from: broken, to: url })).rejects.toThrow(`customers (id=${customerId}) column created_at: "yesterday" is not a timestamp with a time zone`);
     expect(await tablesIn(schema)).toBe(0);
     fs.rmSync(broken, { force: true });
+  });
+
+  it('rolls back when a reference points at a missing row (foreign keys are checked after the copy)', async () => {
+    const orphaned = path.join(source.dataDir, 'orphaned.db');
+    await source.services.database.sqlite!.backup(orphaned);
+    const copy = new SQLite(orphaned);
+    copy.pragma('foreign_keys = OFF');
+    copy.prepare(`update customers set org_id = 987654 where id = ?`).run(customerId);
+    copy.close();
+    const { schema, url } = await freshSchema();
+    await expect(migrateSqliteToPostgres({ from: orphaned, to: url })).rejects.toThrow(/violates foreign key constraint "customers_org_id_fk"/);
+    expect(await tablesIn(schema)).toBe(0);
+    fs.rmSync(orphaned, { force: true });
   });
 });
