@@ -37,7 +37,8 @@ export async function nodesBench(options: BenchOptions & { nodeCounts?: number[]
 
   const configurations = [
     { name: 'SQLite, 1 node', nodes: 1, databaseUrl: `sqlite:${sqliteFile}` },
-    ...(options.nodeCounts ?? [1, 2, 3]).map((nodes) => ({ name: `PostgreSQL, ${nodes} node${nodes > 1 ? 's' : ''}`, nodes, databaseUrl: pgUrl })),
+    // application_name marks the nodes' connections, so the PostgreSQL backends' CPU can be read from /proc.
+    ...(options.nodeCounts ?? [1, 2, 3]).map((nodes) => ({ name: `PostgreSQL, ${nodes} node${nodes > 1 ? 's' : ''}`, nodes, databaseUrl: `${pgUrl}&application_name=bench-nodes` })),
   ];
   const summary: Record<string, string | number>[] = [];
   for (const [index, configuration] of configurations.entries()) {
@@ -55,8 +56,11 @@ export async function nodesBench(options: BenchOptions & { nodeCounts?: number[]
       await autocannon({ ...common, duration: 5 });
       const pids = cluster.nodes.map((node) => node.pid!);
       const cpuBefore = pids.map((pid) => processCpuSeconds(pid) ?? 0);
+      const backends = configuration.databaseUrl.startsWith('postgres') ? await backendPids(pgUrl) : [];
+      const backendBefore = backends.map((pid) => processCpuSeconds(pid) ?? 0);
       const result = await autocannon({ ...common, duration: options.duration });
       const cpu = pids.reduce((total, pid, n) => total + ((processCpuSeconds(pid) ?? 0) - cpuBefore[n]!), 0);
+      const databaseCpu = backends.reduce((total, pid, n) => total + ((processCpuSeconds(pid) ?? backendBefore[n]!) - backendBefore[n]!), 0);
       const answered = result['2xx'] + result.non2xx;
       const figures = {
         configuration: configuration.name,
@@ -66,19 +70,37 @@ export async function nodesBench(options: BenchOptions & { nodeCounts?: number[]
         errors: result.errors + result.timeouts + result.non2xx,
         nodeCpuMsPerRequest: ((cpu * 1000) / Math.max(1, answered)).toFixed(2),
         nodeCpuPercent: Math.round((cpu / result.duration) * 100),
+        databaseCpuMsPerRequest: backends.length ? ((databaseCpu * 1000) / Math.max(1, answered)).toFixed(2) : '–',
+        databaseCpuPercent: backends.length ? Math.round((databaseCpu / result.duration) * 100) : '–',
       };
       line('  req/s', figures.requestsPerSecond);
       line('  latency p50 / p99', `${figures.p50} / ${figures.p99} ms`);
       line('  non-2xx / errors / timeouts', `${result.non2xx} / ${result.errors} / ${result.timeouts}`);
       line('  app nodes CPU', `${figures.nodeCpuPercent} % of one core in all, ${figures.nodeCpuMsPerRequest} ms per request`);
+      if (backends.length) line('  PostgreSQL backends CPU', `${figures.databaseCpuPercent} % of one core (${backends.length} connections), ${figures.databaseCpuMsPerRequest} ms per request`);
       summary.push(figures);
     } finally {
       await cluster.stop();
     }
   }
-  process.stdout.write('\n| configuration | req/s | p50 ms | p99 ms | errors | app nodes CPU ms/req | app nodes CPU % |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: |\n');
+  process.stdout.write(
+    '\n| configuration | req/s | p50 ms | p99 ms | errors | app nodes CPU ms/req | app nodes CPU % | PostgreSQL CPU ms/req | PostgreSQL CPU % |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n',
+  );
   for (const row of summary) {
-    process.stdout.write(`| ${row.configuration} | ${row.requestsPerSecond} | ${row.p50} | ${row.p99} | ${row.errors} | ${row.nodeCpuMsPerRequest} | ${row.nodeCpuPercent} |\n`);
+    process.stdout.write(
+      `| ${row.configuration} | ${row.requestsPerSecond} | ${row.p50} | ${row.p99} | ${row.errors} | ${row.nodeCpuMsPerRequest} | ${row.nodeCpuPercent} | ${row.databaseCpuMsPerRequest} | ${row.databaseCpuPercent} |\n`,
+    );
+  }
+}
+
+/** Server processes of the nodes' PostgreSQL connections (marked with application_name). */
+async function backendPids(pgUrl: string): Promise<number[]> {
+  const client = new pg.Client({ connectionString: pgUrl });
+  await client.connect();
+  try {
+    return (await client.query<{ pid: number }>(`select pid from pg_stat_activity where application_name = 'bench-nodes'`)).rows.map((row) => row.pid);
+  } finally {
+    await client.end();
   }
 }
 
