@@ -42,7 +42,7 @@ const usage = `Usage: npm run cli -- <command> [options]
                                             continuing the newest archive); names the first tampered row
   audit verify --file <archive.jsonl.gz>    check one archive file against its manifest (no database needed)
   audit archive                             archive rows older than AUDIT_RETENTION_DAYS now (normally daily at 02:15)
-  db:migrate-to-postgres --from <sqlite file> --to <postgres url>
+  db:migrate-to-postgres --from <sqlite file> --to <postgres url> [--archive-dir D] [--batch-rows 1000]
                                             copy an SQLite installation into an empty PostgreSQL database in one
                                             transaction: migrations, every table, identities; then row counts,
                                             per-table SHA-256 checksums and the audit chain are compared (exit 1
@@ -103,6 +103,7 @@ async function main(argv: string[]) {
       from: { type: 'string' },
       to: { type: 'string' },
       'batch-rows': { type: 'string' },
+      'archive-dir': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -215,7 +216,7 @@ async function main(argv: string[]) {
     if (!fs.existsSync(from!)) fail(`no SQLite file at ${from}`);
     const batchRows = Number(values['batch-rows'] ?? 1000);
     if (!Number.isInteger(batchRows) || batchRows < 1 || batchRows > 10_000) fail('--batch-rows must be a whole number from 1 to 10,000');
-    const report = await migrateSqliteToPostgres({ from: from!, to: to!, batchRows, log: (line) => process.stderr.write(`${line}\n`) }).catch((error: unknown) =>
+    const report = await migrateSqliteToPostgres({ from: from!, to: to!, batchRows, archiveDir: values['archive-dir'], log: (line) => process.stderr.write(`${line}\n`) }).catch((error: unknown) =>
       fail(`${error instanceof MigrationRefused ? 'refused' : 'failed, nothing was kept on the target'}: ${error instanceof Error ? error.message : String(error)}`),
     );
     process.stdout.write(`${formatReport(report)}\n`);

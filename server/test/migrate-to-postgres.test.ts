@@ -10,7 +10,8 @@ import { buildApp } from '../src/app.ts';
 import { openPostgres } from '../src/db/database.ts';
 import { migrateToLatest } from '../src/db/migrate.ts';
 import { MigrationRefused, migrateSqliteToPostgres, type MigrationReport } from '../src/db/migrate-to-postgres.ts';
-import { verifyAuditTrail } from '../src/platform/audit/audit-archive.ts';
+import { archiveAuditLogs, verifyAuditTrail } from '../src/platform/audit/audit-archive.ts';
+import { ManualClock } from '../src/platform/clock.ts';
 import { createCustomer, headOfficeId } from './factories.ts';
 import { type Client, type TestApp, buildTestApp, countRows, loginAdmin, rawRows } from './test-app.ts';
 
@@ -36,6 +37,14 @@ async function freshSchema(): Promise<{ schema: string; url: string }> {
   schemas.push(schema);
   return { schema, url: `${baseUrl}${baseUrl!.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema}`)}` };
 }
+
+// Every schema the file made, dropped once both suites are done.
+afterAll(async () => {
+  if (!schemas.length) return;
+  await withClient(async (client) => {
+    for (const schema of schemas) await client.query(`drop schema if exists ${schema} cascade`);
+  });
+});
 
 const tablesIn = (schema: string) => withClient(async (client) => Number((await client.query(`select count(*) as n from pg_tables where schemaname = $1`, [schema])).rows[0].n));
 
@@ -83,9 +92,6 @@ describe.runIf(baseUrl?.startsWith('postgres'))('db:migrate-to-postgres', () => 
   afterAll(async () => {
     await target?.close();
     await source?.close();
-    await withClient(async (client) => {
-      for (const schema of schemas) await client.query(`drop schema if exists ${schema} cascade`);
-    });
   });
 
   it('copies every table with equal row counts and checksums, and the audit chain verifies on PostgreSQL', async () => {
@@ -211,5 +217,51 @@ describe.runIf(baseUrl?.startsWith('postgres'))('db:migrate-to-postgres', () => 
     await expect(migrateSqliteToPostgres({ from: orphaned, to: url })).rejects.toThrow(/violates foreign key constraint "customers_org_id_fk"/);
     expect(await tablesIn(schema)).toBe(0);
     fs.rmSync(orphaned, { force: true });
+  });
+});
+
+// An installation whose oldest operation-log rows were archived: the anchor row and the files carry over.
+describe.runIf(baseUrl?.startsWith('postgres'))('db:migrate-to-postgres with archived audit rows', () => {
+  const day = 86_400_000;
+  const clock = new ManualClock(new Date('2025-01-01T08:00:00.000Z'));
+  let source: TestApp;
+
+  beforeAll(async () => {
+    source = await buildTestApp({ sqlite: true, clock, env: { AUDIT_RETENTION_DAYS: '200' } });
+    let admin = await loginAdmin(source);
+    await createCustomer(admin, { orgId: await headOfficeId(admin) });
+    clock.advance(250 * day);
+    admin = await loginAdmin(source);
+    await createCustomer(admin, { orgId: await headOfficeId(admin) });
+    const archived = await archiveAuditLogs(source.services);
+    expect(archived.files).toHaveLength(1);
+  }, 120_000);
+  afterAll(() => source?.close());
+
+  it('verifies the archive files against the copied anchors, and continues audit ids after the archived ones', async () => {
+    const { url } = await freshSchema();
+    const report = await migrateSqliteToPostgres({ from: source.services.config.sqliteFile!, to: url });
+    expect(report.ok).toBe(true);
+    expect(report.audit.archives).toEqual({ directory: source.services.config.auditArchiveDir, files: 1, problems: [] });
+    const [anchor] = await rawRows<{ last_id: number }>(source, 'select last_id from audit_archives');
+    const [{ id: nextAuditId }] = await withClient(async (client) => {
+      await client.query(`set search_path = ${new URL(url).searchParams.get('options')!.split('=')[1]}`);
+      return (await client.query(`select nextval(pg_get_serial_sequence('audit_logs', 'id'))::int as id`)).rows;
+    });
+    const [{ id: highest }] = (await rawRows<{ id: number }>(source, 'select max(id) as id from audit_logs')) as [{ id: number }];
+    expect(nextAuditId).toBe(highest + 1);
+    expect(nextAuditId).toBeGreaterThan(anchor!.last_id);
+  });
+
+  it('rolls back when an archive file does not match its record', async () => {
+    const tampered = path.join(source.dataDir, 'tampered-archive');
+    fs.cpSync(source.services.config.auditArchiveDir, tampered, { recursive: true });
+    const file = fs.readdirSync(tampered).find((name) => name.endsWith('.jsonl.gz'))!;
+    fs.writeFileSync(path.join(tampered, file), Buffer.from('not the archive'));
+    const { schema, url } = await freshSchema();
+    const report = await migrateSqliteToPostgres({ from: source.services.config.sqliteFile!, to: url, archiveDir: tampered });
+    expect(report.ok).toBe(false);
+    expect(report.audit.archives!.problems.join('\n')).toContain(file);
+    expect(await tablesIn(schema)).toBe(0);
   });
 });

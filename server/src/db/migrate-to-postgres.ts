@@ -2,6 +2,9 @@ import { createHash } from 'node:crypto';
 import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
+import fs from 'node:fs';
+import path from 'node:path';
+import { verifyAuditTrail } from '../platform/audit/audit-archive.ts';
 import { verifyAuditChain } from '../platform/audit/audit.ts';
 import { type Database, type Tables } from './database.ts';
 import { migrateToLatest } from './migrate.ts';
@@ -41,7 +44,12 @@ export interface MigrationReport {
   ok: boolean;
   migrations: string[];
   tables: TableResult[];
-  audit: { source: { checked: number; firstBadId: number | null }; target: { checked: number; firstBadId: number | null } };
+  audit: {
+    source: { checked: number; firstBadId: number | null };
+    target: { checked: number; firstBadId: number | null };
+    /** Archive files checked with the target's audit_archives records (null: no archive directory found). */
+    archives: { directory: string; files: number; problems: string[] } | null;
+  };
   seconds: number;
 }
 
@@ -320,6 +328,8 @@ async function targetDigest(client: pg.Client, table: TableSpec): Promise<TableD
 export interface MigrateOptions {
   from: string;
   to: string;
+  /** Audit archive files (default: audit-archive next to the SQLite file, when it exists). */
+  archiveDir?: string;
   batchRows?: number;
   log?: (line: string) => void;
 }
@@ -369,11 +379,23 @@ export async function migrateSqliteToPostgres(options: MigrateOptions): Promise<
         const [sourceChecksum, targetChecksum] = [source.digest(), target.digest()];
         tables.push({ table: table.name, sourceRows: source.rows, targetRows: target.rows, sourceChecksum, targetChecksum, ok: source.rows === target.rows && sourceChecksum === targetChecksum });
       }
-      const targetAudit = await verifyAuditChain(database.db);
+      // The auditor's check on the target: archive files (when we can see them) continuing into the table's rows.
+      const archiveDir = options.archiveDir ?? path.join(path.dirname(path.resolve(options.from)), 'audit-archive');
+      let targetAudit: { checked: number; firstBadId: number | null };
+      let archives: MigrationReport['audit']['archives'] = null;
+      if (fs.existsSync(archiveDir)) {
+        const trail = await verifyAuditTrail(database.db, archiveDir);
+        targetAudit = trail.table;
+        archives = { directory: archiveDir, files: trail.archives.length, problems: trail.problems.filter((problem) => !problem.startsWith('audit chain broken')) };
+      } else {
+        targetAudit = await verifyAuditChain(database.db);
+        if (sources.get('audit_archives')!.rows) log(`no archive directory at ${archiveDir}: archive files not checked (--archive-dir)`);
+      }
       log(`checksums and audit chain read back in ${since(mark)}`);
-      const ok = tables.every((table) => table.ok) && targetAudit.firstBadId === null && targetAudit.checked === sourceAudit.checked;
+      const ok =
+        tables.every((table) => table.ok) && targetAudit.firstBadId === null && targetAudit.checked === sourceAudit.checked && !archives?.problems.length;
       await client.query(ok ? 'commit' : 'rollback');
-      return { ok, migrations: applied, tables, audit: { source: sourceAudit, target: targetAudit }, seconds: (Date.now() - started) / 1000 };
+      return { ok, migrations: applied, tables, audit: { source: sourceAudit, target: targetAudit, archives }, seconds: (Date.now() - started) / 1000 };
     } catch (error) {
       await client.query('rollback').catch(() => {});
       throw error;
@@ -403,8 +425,9 @@ export function formatReport(report: MigrationReport): string {
     const checksum = table.sourceChecksum === table.targetChecksum ? table.sourceChecksum.slice(0, 16) : `${table.sourceChecksum.slice(0, 7)}≠${table.targetChecksum.slice(0, 7)}`;
     lines.push(`${table.table.padEnd(width)}  ${String(table.sourceRows).padStart(11)}  ${String(table.targetRows).padStart(11)}  ${checksum.padEnd(28)}  ${table.ok ? 'ok' : 'MISMATCH'}`);
   }
-  const { source, target } = report.audit;
+  const { source, target, archives } = report.audit;
   lines.push(`audit chain: source ${source.checked} rows intact; target ${target.checked} rows ${target.firstBadId === null ? 'intact' : `broken at row ${target.firstBadId}`}`);
+  if (archives) lines.push(`audit archives: ${archives.files} file(s) in ${archives.directory} ${archives.problems.length ? `— ${archives.problems.join('; ')}` : 'continue into the table'}`);
   lines.push(report.ok ? `migrated ${report.tables.length} tables in ${report.seconds.toFixed(1)} s: committed` : 'differences found: rolled back, the target is unchanged');
   return lines.join('\n');
 }
