@@ -1,5 +1,5 @@
 /**
- * Benchmarks (figures, never assertions): npm run bench -- <seed|api|export|import|writes|commission> [options]
+ * Benchmarks (figures, never assertions): npm run bench -- <seed|api|export|import|writes|commission|nodes> [options]
  *   --customers N       data set size (default 1,000,000); picks /tmp/insure-bench/sqlite-N
  *   --data-dir DIR      SQLite data directory to seed / use instead
  *   --pg-schema NAME    use PostgreSQL (BENCH_PG_URL or postgres://postgres@127.0.0.1:5432/test), schema NAME
@@ -9,12 +9,16 @@
  *   --verify            export: count the rows of the written file afterwards
  *   --writes N          writes: sequential customer creates per SQLITE_SYNCHRONOUS mode (default 300); the concurrent
  *                       part uses --connections (set e.g. 10) and --duration
+ *   nodes               the list/search/detail mix through nginx: 1 SQLite node, then 1, 2, 3 PostgreSQL nodes
+ *                       (--nodes 1,2,3); copies the SQLite data set into PostgreSQL schema bench_nodes_N first
+ *                       (--pg-schema to choose), with db:migrate-to-postgres
  */
 import { parseArgs } from 'node:util';
 import { apiBench } from './api.ts';
 import { commissionBench } from './commission.ts';
 import { exportBench } from './export.ts';
 import { importBench } from './import.ts';
+import { nodesBench } from './nodes.ts';
 import { defaultDataDir, line, machine } from './lib/common.ts';
 import { seedBench } from './seed.ts';
 import { writesBench } from './writes.ts';
@@ -32,10 +36,11 @@ const { positionals, values } = parseArgs({
     'in-place': { type: 'boolean', default: false },
     verify: { type: 'boolean', default: false },
     writes: { type: 'string', default: '300' },
+    nodes: { type: 'string', default: '1,2,3' },
   },
 });
 
-const benches = { seed: seedBench, api: apiBench, export: exportBench, import: importBench, writes: writesBench, commission: commissionBench } as const;
+const benches = { seed: seedBench, api: apiBench, export: exportBench, import: importBench, writes: writesBench, commission: commissionBench, nodes: nodesBench } as const;
 const name = positionals[0] as keyof typeof benches | undefined;
 if (!name || !(name in benches)) {
   process.stderr.write(`usage: npm run bench -- <${Object.keys(benches).join('|')}> [--customers N] [--data-dir DIR] [--pg-schema NAME] [--duration S] [--connections C] [--only words] [--rows N] [--in-place] [--verify]\n`);
@@ -47,7 +52,7 @@ const pgBase = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/t
 const schema = values['pg-schema'];
 const options = {
   customers,
-  dataDir: values['data-dir'] ?? defaultDataDir(customers) + (schema ? `-pg-${schema}` : ''),
+  dataDir: values['data-dir'] ?? defaultDataDir(customers) + (schema && name !== 'nodes' ? `-pg-${schema}` : ''),
   databaseUrl: schema ? `${pgBase}?options=${encodeURIComponent(`-c search_path=${schema}`)}` : undefined,
   duration: Number(values.duration),
   connections: Number(values.connections),
@@ -56,6 +61,7 @@ const options = {
   inPlace: values['in-place'],
   verify: values.verify,
   writes: Number(values.writes),
+  nodeCounts: values.nodes.split(',').map(Number),
 };
 
 process.stdout.write(`# bench ${name} — ${new Date().toISOString()}\n`);

@@ -7,7 +7,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Config } from './config.ts';
-import { type Database, assertDurable, openDatabase, openPostgres } from './db/database.ts';
+import { type Database, assertDurable, detectKeywordMode, openDatabase, openPostgres } from './db/database.ts';
 import { CountCache } from './db/table-changes.ts';
 import { RedisChangeBroadcast } from './platform/change-broadcast.ts';
 import { migrateToLatest } from './db/migrate.ts';
@@ -136,6 +136,7 @@ export async function buildApp(options: BuildOptions): Promise<App> {
   const database = options.database ?? openDatabase(config);
   await assertDurable(database);
   await migrateWith(config, database);
+  database.keywordMode = await detectKeywordMode(database);
   const { key } = loadMasterKey(config.ENCRYPTION_KEY, config.DATA_DIR);
   const kv: KeyValueStore = config.REDIS_URL ? new RedisKeyValueStore(config.REDIS_URL, config.REDIS_PREFIX) : new DatabaseKeyValueStore(database, clock);
   const sessions = new SessionManager(kv, clock, { idleMs: config.SESSION_IDLE_MINUTES * 60_000, absoluteMs: config.SESSION_ABSOLUTE_HOURS * 3_600_000 });

@@ -11,9 +11,12 @@ import { buildApp } from './app.ts';
 import { bootstrap, systemContext } from './bootstrap.ts';
 import { loadConfig } from './config.ts';
 import { grantAppRole } from './db/app-role.ts';
-import { openDatabase, openPostgres } from './db/database.ts';
+import { detectKeywordMode, openDatabase, openPostgres } from './db/database.ts';
+import { keywordTrigramStatements } from './db/search-indexes.ts';
+import { sql } from 'kysely';
 import { generateMigration } from './db/generate-migration.ts';
-import { migrateToLatest } from './db/migrate.ts';
+import { migrateToLatest, pendingMigrations } from './db/migrate.ts';
+import { formatReport, MigrationRefused, migrateSqliteToPostgres } from './db/migrate-to-postgres.ts';
 import { createApiToken } from './domains/account/api-token.routes.ts';
 import { setPassword } from './domains/account/credentials.ts';
 import { archiveAuditLogs, verifyArchiveFile, verifyAuditTrail } from './platform/audit/audit-archive.ts';
@@ -39,6 +42,13 @@ const usage = `Usage: npm run cli -- <command> [options]
                                             continuing the newest archive); names the first tampered row
   audit verify --file <archive.jsonl.gz>    check one archive file against its manifest (no database needed)
   audit archive                             archive rows older than AUDIT_RETENTION_DAYS now (normally daily at 02:15)
+  db:migrate-to-postgres --from <sqlite file> --to <postgres url> [--archive-dir D] [--batch-rows 1000]
+                                            copy an SQLite installation into an empty PostgreSQL database in one
+                                            transaction: migrations, every table, identities; then row counts,
+                                            per-table SHA-256 checksums and the audit chain are compared (exit 1
+                                            and nothing kept on any difference)
+  db:trigram-indexes                        (PostgreSQL, as the owner) create pg_trgm if allowed and the keyword columns'
+                                            GIN trigram indexes (idempotent; migrations do it when the extension is allowed)
   db:grant-app-role <role>                  (PostgreSQL, run as the owner) grant a non-owner app role what the app
                                             needs; audit tables get SELECT and INSERT only
   jobs run policy-lifecycle                 expire and lapse policies now (idempotent; normally runs daily)
@@ -91,6 +101,10 @@ async function main(argv: string[]) {
       format: { type: 'string' },
       yes: { type: 'boolean' },
       file: { type: 'string' },
+      from: { type: 'string' },
+      to: { type: 'string' },
+      'batch-rows': { type: 'string' },
+      'archive-dir': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -202,6 +216,34 @@ async function main(argv: string[]) {
   if (command === 'audit archive') {
     const result = await withServices((services) => archiveAuditLogs(services));
     process.stdout.write(`${JSON.stringify(result)}\n`);
+    return;
+  }
+  if (command === 'db:migrate-to-postgres') {
+    const from = values.from ?? fail('db:migrate-to-postgres needs --from <sqlite file> (the installation stopped)');
+    const to = values.to ?? fail('db:migrate-to-postgres needs --to <postgres url> (an empty database or schema)');
+    if (!/^postgres(ql)?:\/\//.test(to!)) fail('--to must be a postgres:// URL');
+    if (!fs.existsSync(from!)) fail(`no SQLite file at ${from}`);
+    const batchRows = Number(values['batch-rows'] ?? 1000);
+    if (!Number.isInteger(batchRows) || batchRows < 1 || batchRows > 10_000) fail('--batch-rows must be a whole number from 1 to 10,000');
+    const report = await migrateSqliteToPostgres({ from: from!, to: to!, batchRows, archiveDir: values['archive-dir'], log: (line) => process.stderr.write(`${line}\n`) }).catch((error: unknown) =>
+      fail(`${error instanceof MigrationRefused ? 'refused' : 'failed, nothing was kept on the target'}: ${error instanceof Error ? error.message : String(error)}`),
+    );
+    process.stdout.write(`${formatReport(report)}\n`);
+    if (!report.ok) process.exit(1);
+    return;
+  }
+  if (command === 'db:trigram-indexes') {
+    const database = ownerDatabase();
+    try {
+      if (database.dialect !== 'postgres') fail('db:trigram-indexes is for PostgreSQL (SQLite searches by prefix on its own indexes)');
+      if ((await pendingMigrations(database)).length) fail('the database has pending migrations: run `npm run -s cli -- migrate` first');
+      for (const statement of keywordTrigramStatements().postgres) await sql.raw(statement).execute(database.db);
+      const mode = await detectKeywordMode(database);
+      process.stderr.write(mode === 'trigram' ? 'trigram indexes in place: restart the nodes to search by substring\n' : 'pg_trgm is not available to this role: ask an administrator to run `create extension pg_trgm schema public`\n');
+      if (mode !== 'trigram') process.exitCode = 1;
+    } finally {
+      await database.close();
+    }
     return;
   }
   if (command.startsWith('db:grant-app-role')) {

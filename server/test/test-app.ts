@@ -26,6 +26,8 @@ export interface BuildTestAppOptions {
   env?: Record<string, string>;
   /** Load the demo set (branches, salespeople, accounts) with this many customers. */
   demoCustomers?: number;
+  /** SQLite even when DATABASE_URL is set (the SQLite → PostgreSQL migration test needs a source). */
+  sqlite?: boolean;
   /** A second node of this app: same database, data directory and Redis key space (closing it leaves them). */
   nodeOf?: TestApp;
   /** Capture the app's log lines (at LOG_LEVEL, default info here) instead of discarding them. */
@@ -53,7 +55,7 @@ export async function buildTestApp(options: BuildTestAppOptions = {}): Promise<T
     return { ...node, dialect: first.dialect, dataDir: first.dataDir };
   }
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'insure-test-'));
-  const baseUrl = process.env.DATABASE_URL;
+  const baseUrl = options.sqlite ? undefined : process.env.DATABASE_URL;
   let databaseUrl: string | undefined;
   let schema: string | null = null;
   if (baseUrl) {

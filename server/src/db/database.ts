@@ -11,6 +11,8 @@ export type Row = Record<string, unknown>;
 export type Tables = Record<string, Row>;
 export type DB = Kysely<Tables>;
 export type Dialect = 'sqlite' | 'postgres';
+/** How the keyword box matches: prefix (SQLite, or PostgreSQL without pg_trgm) or trigram-indexed substring. */
+export type KeywordMode = 'prefix' | 'trigram';
 
 export interface Database {
   db: DB;
@@ -25,6 +27,8 @@ export interface Database {
    * lag the primary by the replication delay), else the primary itself. Never for reads a write depends on.
    */
   reports: DB;
+  /** Set once migrations have run (detectKeywordMode). */
+  keywordMode: KeywordMode;
   /** Connections by state, for the metrics. */
   poolStats(): { total: number; idle: number; waiting: number };
 }
@@ -68,6 +72,7 @@ export function openSqlite(file: string, synchronous: 'FULL' | 'NORMAL' = 'FULL'
     sqlite,
     changes,
     reports: db,
+    keywordMode: 'prefix',
     poolStats: () => ({ total: 1, idle: sqlite.inTransaction ? 0 : 1, waiting: 0 }),
     close: async () => {
       await db.destroy();
@@ -128,6 +133,7 @@ export function openPostgres(url: string, max = 10): Database {
     sqlite: null,
     changes,
     reports: db,
+    keywordMode: 'prefix',
     poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
     close: async () => {
       await db.destroy();
@@ -141,4 +147,13 @@ export async function assertDurable(database: Database): Promise<void> {
   const result = await sql<{ synchronous_commit: string }>`show synchronous_commit`.execute(database.db);
   const setting = result.rows[0]?.synchronous_commit;
   if (setting === 'off') throw new Error('PostgreSQL synchronous_commit is off: acknowledged writes could be lost; refusing to start');
+}
+
+/** PostgreSQL with pg_trgm and our trigram indexes searches keywords as substrings; otherwise by prefix. */
+export async function detectKeywordMode(database: Database): Promise<KeywordMode> {
+  if (database.dialect !== 'postgres') return 'prefix';
+  const result = await sql<{ ready: boolean }>`
+    select exists (select 1 from pg_extension where extname = 'pg_trgm')
+       and exists (select 1 from pg_indexes where schemaname = current_schema() and indexname = 'customers_name_trgm') as ready`.execute(database.db);
+  return result.rows[0]?.ready ? 'trigram' : 'prefix';
 }

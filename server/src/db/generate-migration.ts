@@ -5,6 +5,7 @@ import { desiredSchema } from './desired-schema.ts';
 import { diffSchemas, isEmptyChange } from './migration-diff.ts';
 import { migrations } from './migrations/index.ts';
 import { platformStatementGroups } from './platform-tables.ts';
+import { keywordTrigramStatements } from './search-indexes.ts';
 import type { SchemaChange, TableSpec } from './schema-spec.ts';
 
 const directory = path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations');
@@ -17,7 +18,8 @@ export function readSnapshot(): TableSpec[] {
 /** The statement groups no existing migration contains yet (a group counts as present when one migration has all its statements). */
 export function pendingStatementGroups(existing: SchemaChange[]): NonNullable<SchemaChange['statements']> {
   const pending: NonNullable<SchemaChange['statements']> = {};
-  for (const group of platformStatementGroups) {
+  // The trigram group follows the declarations' keyword columns: a new searched field yields a new group.
+  for (const group of [...platformStatementGroups, keywordTrigramStatements()]) {
     for (const dialect of ['sqlite', 'postgres'] as const) {
       const present = existing.some((change) => group[dialect].every((statement) => change.statements?.[dialect]?.includes(statement)));
       if (!present) (pending[dialect] ??= []).push(...group[dialect]);

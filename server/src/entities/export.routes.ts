@@ -33,7 +33,7 @@ export function exportInputSchema(entity: Entity) {
 /** Rows the export of this filter would hold for the actor (data scope applied). */
 export async function countExportRows(services: Services, entity: Entity, actor: Actor, query: ListQuery): Promise<number> {
   const { db, dialect } = services.database;
-  const where = listPredicate(entity, query, services.cipher, dialect, await customDefinitionsForQuery(services, entity, query));
+  const where = listPredicate(entity, query, services.cipher, dialect, await customDefinitionsForQuery(services, entity, query), services.database.keywordMode);
   const row = await scopedRows(db, entity, actor).where(where).select(sql<number>`count(*)`.as('rows')).executeTakeFirstOrThrow();
   return Number(row.rows);
 }

@@ -85,7 +85,7 @@ export const exportableColumnNames = (entity: Entity) => [
 export async function* exportRecords(services: Services, entity: Entity, actor: Actor, query: Pick<ListQuery, 'q' | 'filters'>) {
   const { db, dialect } = services.database;
   const table = entity.table;
-  const where = listPredicate(entity, query, services.cipher, dialect, await customDefinitionsForQuery(services, entity, query));
+  const where = listPredicate(entity, query, services.cipher, dialect, await customDefinitionsForQuery(services, entity, query), services.database.keywordMode);
   let afterId = Number.MAX_SAFE_INTEGER;
   for (;;) {
     const ids = (

@@ -2,7 +2,7 @@ import type { Entity } from '@insure/model/entity';
 import { rangeKinds, type ListQuery } from '@insure/model/derive/query';
 import { blindIndexedKinds, columnName, type Field } from '@insure/model/field';
 import { type Expression, type ExpressionBuilder, type SqlBool, sql } from 'kysely';
-import type { Dialect, Tables } from '../db/database.ts';
+import type { Dialect, KeywordMode, Tables } from '../db/database.ts';
 import type { FieldCipher } from '../platform/crypto.ts';
 import { joinTableName } from '../db/entity-tables.ts';
 import { type CustomFieldDefinition, customFieldPredicate } from './custom-fields.ts';
@@ -10,6 +10,7 @@ import { type CustomFieldDefinition, customFieldPredicate } from './custom-field
 const escapeLike = (value: string) => value.replace(/[\\%_]/g, (char) => `\\${char}`);
 // SQLite has no default LIKE escape character; PostgreSQL's is the backslash: say it explicitly for both.
 const like = (column: Expression<unknown>, pattern: string) => sql<SqlBool>`${column} like ${pattern} escape '\\'`;
+const ilike = (column: Expression<unknown>, pattern: string) => sql<SqlBool>`${column} ilike ${pattern} escape '\\'`;
 
 function toColumnValue(field: Field, value: unknown): unknown {
   return field.kind === 'money' ? Math.round(Number(value) * 100) : value;
@@ -22,6 +23,7 @@ export function listPredicate(
   cipher: FieldCipher,
   dialect: Dialect,
   customDefinitions: CustomFieldDefinition[] = [],
+  keywordMode: KeywordMode = 'prefix',
 ) {
   return (eb: ExpressionBuilder<Tables, string>): Expression<SqlBool> => {
     const table = entity.table;
@@ -66,21 +68,38 @@ export function listPredicate(
       }
     }
     const keyword = query.q?.trim();
-    if (keyword) conditions.push(keywordPredicate(entity, keyword, cipher, eb));
+    if (keyword) conditions.push(keywordPredicate(entity, keyword, cipher, eb, keywordMode));
     return conditions.length ? eb.and(conditions) : sql<SqlBool>`1 = 1`;
   };
 }
 
-/** Keyword box over live rows: prefix match on code and text search fields (pattern indexes), exact match on phone / ID number. */
-function keywordPredicate(entity: Entity, keyword: string, cipher: FieldCipher, eb: ExpressionBuilder<Tables, string>) {
-  return eb.or(keywordAlternatives(entity, keyword, cipher, eb));
+/** Keyword box over live rows: prefix (or, on PostgreSQL with pg_trgm, substring) match on code and text search fields, exact match on phone / ID number. */
+function keywordPredicate(entity: Entity, keyword: string, cipher: FieldCipher, eb: ExpressionBuilder<Tables, string>, mode: KeywordMode) {
+  return eb.or(keywordAlternatives(entity, keyword, cipher, eb, mode));
 }
 
-/** The keyword box's alternatives, one per searched column: lists run each as its own indexed query and unite them. */
-export function keywordAlternatives(entity: Entity, keyword: string, cipher: FieldCipher, eb: ExpressionBuilder<Tables, string>): Expression<SqlBool>[] {
+/** Keywords this long match anywhere in the text on PostgreSQL with pg_trgm (shorter ones have no whole trigram to look up). */
+export const substringMinLength = 3;
+
+/**
+ * The keyword box's alternatives, one per searched column: lists run each as its own indexed query and unite them.
+ * Prefix (SQLite; PostgreSQL without pg_trgm; and short keywords everywhere): `LIKE 'kw%'` on the pattern B-tree
+ * indexes (NOCASE on SQLite), whose `(value, deleted_at, list order)` order gives a page's first rows without
+ * sorting every match — what a one- or two-character surname search needs. Trigram (PostgreSQL with pg_trgm,
+ * keywords of three or more characters): `ILIKE '%kw%'`, answered by the GIN trigram indexes (search-indexes.ts).
+ */
+export function keywordAlternatives(
+  entity: Entity,
+  keyword: string,
+  cipher: FieldCipher,
+  eb: ExpressionBuilder<Tables, string>,
+  mode: KeywordMode = 'prefix',
+): Expression<SqlBool>[] {
   const table = entity.table;
-  const prefix = `${escapeLike(keyword)}%`;
-  const alternatives: Expression<SqlBool>[] = [like(sql.ref(`${table}.code`), prefix)];
+  const substring = mode === 'trigram' && [...keyword].length >= substringMinLength;
+  const pattern = substring ? `%${escapeLike(keyword)}%` : `${escapeLike(keyword)}%`;
+  const match = (column: string) => (substring ? ilike : like)(sql.ref(`${table}.${column}`), pattern);
+  const alternatives: Expression<SqlBool>[] = [match('code')];
   for (const [name, field] of Object.entries(entity.fields)) {
     if (!field.search) continue;
     const column = columnName(name);
@@ -89,7 +108,7 @@ export function keywordAlternatives(entity: Entity, keyword: string, cipher: Fie
       // A unique field's index covers live rows only; saying so inside the branch lets SQLite use it within the OR.
       alternatives.push(field.unique ? eb.and([match, eb(sql.ref(`${table}.deleted_at`), 'is', null)]) : match);
     } else if (!field.pii) {
-      alternatives.push(like(sql.ref(`${table}.${column}`), prefix));
+      alternatives.push(match(column));
     }
   }
   return alternatives;

@@ -78,7 +78,7 @@ export async function listRecords(services: Services, entity: Entity, actor: Act
         .where(where)
         .where(alternative)
         .select(order.map(([column]) => `${table}.${column}`));
-    const alternatives = keywordAlternatives(entity, keyword, services.cipher, expressionBuilder<Tables, string>());
+    const alternatives = keywordAlternatives(entity, keyword, services.cipher, expressionBuilder<Tables, string>(), services.database.keywordMode);
     // Each branch's own first rows suffice for this page: the page can hold no row a branch would place lower.
     const topOf = (alternative: Expression<SqlBool>, index: number) => {
       let top = branch(alternative);
@@ -214,7 +214,7 @@ export async function pickerOptions(services: Services, entity: Entity, actor: A
     .select([`${entity.table}.id`, `${entity.table}.code`, sql.ref(`${entity.table}.${columnName(entity.titleField)}`).as('title')])
     .where(`${entity.table}.status`, 'in', statuses);
   if (ids.length) query = query.where(`${entity.table}.id`, 'in', ids);
-  else if (keyword) query = query.where(listPredicate(entity, { q: keyword, filters: {} }, services.cipher, dialect));
+  else if (keyword) query = query.where(listPredicate(entity, { q: keyword, filters: {} }, services.cipher, dialect, [], services.database.keywordMode));
   const rows = await query.orderBy(`${entity.table}.id`, 'desc').limit(ids.length ? ids.length : 20).execute();
   return rows.map((row) => ({ id: Number(row.id), code: String(row.code), label: String(row.title ?? '') }));
 }
