@@ -74,11 +74,12 @@ const grouped = async (context: AnalysisContext, key: RawBuilder<unknown>, build
 
 export const analysisProviders: Record<string, AnalysisProvider> = {
   async age(context) {
-    // An age band is a birth-date range: aged ≥ N ⇔ born on or before today minus N years.
+    // An age band is a birth-date range (literals, not parameters: PostgreSQL must see the grouped expression
+    // in the select list as the same text). : aged ≥ N ⇔ born on or before today minus N years.
     const cases = ageBands
       .filter((band) => band.max !== null)
-      .map((band) => sql`when c.birth_date > ${yearsBefore(context.today, band.max! + 1)} then ${band.key}`);
-    const key = sql`case when c.birth_date is null then ${unknownKey} ${sql.join(cases, sql` `)} else '66+' end`;
+      .map((band) => sql`when c.birth_date > ${sql.lit(yearsBefore(context.today, band.max! + 1))} then ${sql.lit(band.key)}`);
+    const key = sql`case when c.birth_date is null then ${sql.lit(unknownKey)} ${sql.join(cases, sql` `)} else '66+' end`;
     const rows = await grouped(context, key);
     const countOf = (name: string) => rows.find((row) => row.key === name)?.count ?? 0;
     return [
