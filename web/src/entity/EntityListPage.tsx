@@ -23,7 +23,7 @@ import { EntityDetailDrawer } from './EntityDetailDrawer.tsx';
 import { EntityForm, type FormTarget } from './EntityForm.tsx';
 import { entityQueryKey } from './entity-query-keys.ts';
 import { ImportDialog } from './ImportDialog.tsx';
-import { exportColumns, keywordOf, toListFilters, type FilterFormValues } from './list-filters.ts';
+import { exportColumns, filterValuesFrom, keywordOf, toListFilters, type FilterFormValues } from './list-filters.ts';
 import { useExport } from './ExportApproval.tsx';
 import { ListQueryForm } from './ListQueryForm.tsx';
 import { ListToolbar } from './ListToolbar.tsx';
@@ -39,7 +39,13 @@ export function EntityListPage({ entity }: { entity: Entity }) {
   const queryClient = useQueryClient();
   const [searchParams, setSearchParams] = useSearchParams();
   const [pageSize, setPageSize] = usePageSize(me.id);
-  const [filterValues, setFilterValues] = useState<FilterFormValues>({});
+  const location = useLocation();
+  // Another page may open this list already filtered (navigate(path, {state: {listFilters}}), e.g. an analysis drill-down).
+  const [drillFilters] = useState(() => {
+    const plain = (location.state as { listFilters?: Record<string, unknown> } | null)?.listFilters;
+    return plain ? filterValuesFrom(entity, plain) : undefined;
+  });
+  const [filterValues, setFilterValues] = useState<FilterFormValues>(drillFilters ?? {});
   const [page, setPage] = useState(1);
   const [sort, setSort] = useState<SortState>({ order: 'desc' });
   const [selectedIds, setSelectedIds] = useState<number[]>([]);
@@ -50,7 +56,6 @@ export function EntityListPage({ entity }: { entity: Entity }) {
   const extension = entityExtension(entity.name);
   const customFields = useCustomFields(entity);
   const { startExport, dialog: exportDialog } = useExport(entity);
-  const location = useLocation();
   const navigate = useNavigate();
   // Another page may open this one with a create form to complete (navigate(path, {state: {createPrefill}})).
   const createPrefill = (location.state as { createPrefill?: Record<string, unknown> } | null)?.createPrefill;
@@ -185,6 +190,7 @@ export function EntityListPage({ entity }: { entity: Entity }) {
       <Card className="page-card" size="small">
         <ListQueryForm
           entity={entity}
+          initialValues={drillFilters}
           onSearch={(values) => {
             setFilterValues(values);
             setPage(1);

@@ -13,6 +13,8 @@ import type { FilterFormValues } from './list-filters.ts';
 interface ListQueryFormProps {
   entity: Entity;
   onSearch: (values: FilterFormValues) => void;
+  /** Values the form starts with (shown expanded so they are visible). */
+  initialValues?: FilterFormValues;
 }
 
 /** Items shown before "expand": the keyword box, status and the first field filter (phones: the keyword box). */
@@ -20,10 +22,10 @@ const collapsedCount = 3;
 const collapsedCountMobile = 1;
 
 /** The conditional search form generated from the entity's filterable fields. */
-export function ListQueryForm({ entity, onSearch }: ListQueryFormProps) {
+export function ListQueryForm({ entity, onSearch, initialValues }: ListQueryFormProps) {
   const { t, i18n } = useTranslation();
   const [form] = Form.useForm<FilterFormValues>();
-  const [isExpanded, setIsExpanded] = useState(false);
+  const [isExpanded, setIsExpanded] = useState(!!initialValues);
   const customFields = useCustomFields(entity);
   const shownCollapsed = useIsMobile() ? collapsedCountMobile : collapsedCount;
 
@@ -79,7 +81,7 @@ export function ListQueryForm({ entity, onSearch }: ListQueryFormProps) {
   const visible = isExpanded ? items : items.slice(0, shownCollapsed);
 
   return (
-    <Form form={form} layout="vertical" className="query-form" onFinish={() => onSearch(form.getFieldsValue(true))} data-testid="list-query-form">
+    <Form form={form} layout="vertical" className="query-form" initialValues={initialValues} onFinish={() => onSearch(form.getFieldsValue(true))} data-testid="list-query-form">
       <Row gutter={16}>
         {visible.map((item) => (
           <Col key={item.key} xs={24} sm={12} lg={8} xl={6}>
