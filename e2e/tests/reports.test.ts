@@ -41,7 +41,11 @@ describe('report dashboards and customer analysis', () => {
     page = await harness.browser.newPage({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN' });
     page.setDefaultTimeout(60_000);
     page.on('pageerror', (error) => pageErrors.push(error.message));
+    page.on('console', (message) => {
+      if (message.type() === 'error') process.stderr.write(`console: ${message.text()}\n`);
+    });
     await signIn(page, harness.baseUrl, 'admin', adminPassword);
+    await page.getByTestId('workbench-greeting').waitFor();
   });
   afterAll(async () => {
     await harness?.close();

@@ -19,7 +19,7 @@ function chartOption(dimension: AnalysisDimension, items: Item[], hasMap: boolea
     const max = Math.max(1, ...items.map((item) => item.count));
     return {
       tooltip: { trigger: 'item', formatter: (params: unknown) => { const p = params as { name: string; value?: number }; return `${p.name}: ${Number.isFinite(p.value) ? p.value : 0}`; } },
-      visualMap: { min: 0, max, left: 8, bottom: 8, text: [String(max), '0'], calculable: true, inRange: { color: ['#e6f4ff', '#1677ff', '#003eb3'] } },
+      visualMap: { min: 0, max, left: 8, bottom: 8, calculable: true, inRange: { color: ['#e6f4ff', '#1677ff', '#003eb3'] } },
       series: [
         {
           type: 'map',

@@ -1,4 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
+import { entities } from '@insure/model/registry';
+import { labelOf } from '../../app/i18n.ts';
 import { Badge, Card, Col, Empty, List, Progress, Row, Space, Statistic, Tag, Typography } from 'antd';
 import dayjs from 'dayjs';
 import type { ReactNode } from 'react';
@@ -146,8 +148,11 @@ export function WorkbenchPanels() {
               size="small"
               dataSource={data.recent}
               renderItem={(row) => (
-                <List.Item extra={<Typography.Text type="secondary">{dayjs(row.at).format('MM-DD HH:mm')}</Typography.Text>}>
-                  {t(`workbench.actions.${row.action}`, { defaultValue: row.action })} · {row.module}
+                <List.Item extra={<Typography.Text type="secondary" style={{ marginLeft: 12 }}>{dayjs(row.at).format('MM-DD HH:mm')}</Typography.Text>}>
+                  {t(`workbench.actions.${row.action}`, { defaultValue: row.action })} · {(() => {
+                    const entity = entities.find((candidate) => candidate.name === row.module);
+                    return entity ? labelOf(entity.label, i18n.language) : row.module;
+                  })()}
                   {row.recordId ? ` #${row.recordId}` : ''}
                 </List.Item>
               )}
