@@ -39,7 +39,8 @@ export function useReportParams() {
 
 function chartOptions(report: Report, t: (key: string) => string, locale: string): { bars: EChartOption; trend: EChartOption } {
   const primary = report.measures.find((measure) => measure.key === report.primary)!;
-  const countMeasure = report.measures.find((measure) => measure.kind === 'count' && measure.key !== primary.key) ?? null;
+  // The trend's second series: a count beside a money measure (policies beside premium), none for count reports.
+  const countMeasure = primary.kind === 'count' ? null : (report.measures.find((measure) => measure.kind === 'count' && measure.key !== primary.key) ?? null);
   const rows = report.rows.slice(0, 20);
   const axisFormatter = (value: number) => formatMeasure(value, primary.kind, locale);
   const bars: EChartOption = {
@@ -49,6 +50,13 @@ function chartOptions(report: Report, t: (key: string) => string, locale: string
     yAxis: { type: 'value', axisLabel: { formatter: axisFormatter } },
     series: [{ type: 'bar', name: t(`reports.measures.${primary.key}`), data: rows.map((row) => row.values[primary.key] ?? 0), itemStyle: { color: '#1677ff' }, barMaxWidth: 36 }],
   };
+  if (report.type === 'policyStatus') {
+    // One stacked bar per status: the parts of the policy count.
+    const statuses = report.measures.filter((measure) => measure.key !== primary.key);
+    bars.legend = { top: 0 };
+    bars.grid = { left: 16, right: 16, top: 36, bottom: 8, containLabel: true };
+    bars.series = statuses.map((measure) => ({ type: 'bar', stack: 'status', name: t(`reports.measures.${measure.key}`), data: rows.map((row) => row.values[measure.key] ?? 0), barMaxWidth: 36 }));
+  }
   const trend: EChartOption = {
     tooltip: { trigger: 'axis' },
     legend: { top: 0 },
