@@ -252,12 +252,12 @@ describe('workbench', () => {
     const bench = await get(users.a, '/api/workbench');
     expect(bench).toMatchObject({ today: '2026-06-16', team: false, followUps: { count: 1, overdue: 1, items: [{ customerId: customers.a, date: '2026-06-15' }] }, renewals: { count: 0 } });
     expect((await get(users.managerX, '/api/workbench')).followUps).toMatchObject({ count: 2, overdue: 1 });
-    // B is ranked too (a new customer this month, no premium); A sees only their own figures.
-    expect(bench.ranking).toMatchObject({ ranked: 2, mine: { rank: 1, premium: 1_400 }, top: [] });
+    // Only A has premium this month (B's policy started in March); A sees only their own figures.
+    expect(bench.ranking).toMatchObject({ ranked: 1, mine: { rank: 1, premium: 1_400 }, top: [] });
     const manager = await get(users.managerX, '/api/workbench');
     expect(manager.team).toBe(true);
     expect(manager.claims).toMatchObject({ count: 0, team: 1 });
-    expect(manager.ranking.top.map((row: any) => row.name)).toEqual(['报表A', '报表B']);
+    expect(manager.ranking.top.map((row: any) => row.name)).toEqual(['报表A']);
     const analyst = await get(users.analyst, '/api/workbench');
     expect(analyst.recent).toEqual([]);
   });

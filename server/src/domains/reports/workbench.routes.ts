@@ -5,7 +5,7 @@ import type { Services } from '../../entities/context.ts';
 import type { Actor } from '../../platform/access/actor.ts';
 import { scopePredicate } from '../../platform/access/data-scope.ts';
 import { requireActor } from '../../platform/http.ts';
-import { groupedFigures, sliceFigures } from '../sales/figures.ts';
+import { sliceFigures } from '../sales/figures.ts';
 import { monthBounds } from '../sales/periods.ts';
 
 const openClaimStatuses = ['reported', 'accepted', 'investigating', 'approved'];
@@ -21,7 +21,6 @@ const addDays = (date: string, days: number) => new Date(Date.parse(`${date}T00:
  */
 export function registerWorkbenchRoutes(app: FastifyInstance, services: Services): void {
   const db = services.database.reports as unknown as Kysely<any>;
-  const { dialect } = services.database;
 
   const can = (actor: Actor, permission: string) => actor.permissions.has(permission);
   const scoped = (actor: Actor, name: string, alias: string) => {
@@ -112,15 +111,30 @@ export function registerWorkbenchRoutes(app: FastifyInstance, services: Services
   }
 
   /**
-   * This month's premium ranking of the salespeople of the caller's organisation subtree. A salesperson
+   * This month's premium ranking (live policies starting this month) of the salespeople with policies in the
+   * caller's organisation subtree. A salesperson
    * (own scope) gets only their own rank and the number ranked, never colleagues' figures; managers get
    * the top of their team.
    */
   async function ranking(actor: Actor, today: string) {
     if (!can(actor, 'salesPerformance:view')) return null;
     const { start, end } = monthBounds(today.slice(0, 7));
+    // One grouped query over this month's live policies of the subtree (premium as in the sales figures).
+    const policy = getEntity('policy');
     const wide: Actor = actor.dataScope === 'own' ? { ...actor, dataScope: 'org' } : actor;
-    const rows = (await groupedFigures(services.database.reports, dialect, wide, 'salesperson', { orgPath: actor.orgPath }, start, end, false)).sort((a, b) => b.premium - a.premium || a.key - b.key);
+    const grouped = await db
+      .selectFrom('policies as p')
+      .select(['p.salesperson_id as key', sql<number>`coalesce(sum(p.premium), 0)`.as('premium'), sql<number>`count(*)`.as('count')])
+      .where('p.deleted_at', 'is', null)
+      .where(scopePredicate(policy, wide, 'p') as never)
+      .where('p.org_id', 'in', (eb: any) => eb.selectFrom('organisations as rank_org').select('rank_org.id').where('rank_org.path', 'like', `${actor.orgPath}%`))
+      .where('p.status', '<>', 'cancelled')
+      .where('p.salesperson_id', 'is not', null)
+      .where('p.start_date', '>=', start)
+      .where('p.start_date', '<=', end)
+      .groupBy('p.salesperson_id')
+      .execute();
+    const rows = grouped.map((row) => ({ key: Number(row.key), premium: Number(row.premium), policyCount: Number(row.count) })).sort((a, b) => b.premium - a.premium || a.key - b.key);
     const position = actor.salespersonId ? rows.findIndex((row) => row.key === actor.salespersonId) : -1;
     const mine = position >= 0 ? { rank: position + 1, premium: rows[position]!.premium / 100, policyCount: rows[position]!.policyCount } : null;
     if (actor.dataScope === 'own') return { month: today.slice(0, 7), ranked: rows.length, mine, top: [] };
