@@ -23,6 +23,8 @@ describe('report dashboards and customer analysis', () => {
         { id: await createRecord(ctx, getEntity('product'), { name: '端到端报表医疗险', insuranceType: 'health', insurer: '本公司', sumInsuredMin: 1_000, sumInsuredMax: 2_000_000, basePremium: 100, status: 'onSale' }), type: 'health' },
         { id: await createRecord(ctx, getEntity('product'), { name: '端到端报表寿险', insuranceType: 'life', insurer: '本公司', sumInsuredMin: 1_000, sumInsuredMax: 2_000_000, basePremium: 100, status: 'onSale' }), type: 'life' },
       ];
+      const head = await trx.selectFrom('organisations').select('id').where('parent_id', 'is', null).executeTakeFirstOrThrow();
+      await createRecord(ctx, getEntity('reportDefinition'), { name: '端到端理赔按险种', reportType: 'claims', dimension: 'productType', periodFrom: `${year}-01-01`, periodTo: `${year}-12-31`, orgId: Number(head.id) });
       for (const [index, customer] of customers.entries()) {
         const product = products[index % 2]!;
         await createRecord(ctx, getEntity('policy'), {
@@ -83,15 +85,31 @@ describe('report dashboards and customer analysis', () => {
     await page.waitForTimeout(1_500);
     await shot(page, 'analysis-region-map');
     const province = (await rows.first().locator('td').first().innerText()).trim();
+    const count = Number((await rows.first().locator('td').nth(1).innerText()).trim());
     await rows.first().getByRole('button').click();
     await page.waitForURL(/\/m\/customers/);
-    await expect.poll(() => page.locator('tbody tr.ant-table-row').count(), { timeout: 30_000 }).toBeGreaterThan(0);
-    const cells = await page.locator('tbody tr.ant-table-row').allInnerTexts();
+    await page.getByTestId('list-query-form').waitFor();
+    const listRows = page.locator('tbody tr.ant-table-row');
+    await expect.poll(() => listRows.count(), { timeout: 30_000 }).toBeGreaterThan(0);
+    const cells = await listRows.allInnerTexts();
+    // Every listed customer is from the province clicked, and as many as the analysis counted.
     expect(cells.every((text) => text.includes(province))).toBe(true);
+    expect(cells.length).toBe(count);
+    await shot(page, 'analysis-drill-customers');
     await page.goto(`${harness.baseUrl}/customer-analysis?dimension=age`);
     await expect.poll(() => rows.count(), { timeout: 30_000 }).toBe(8);
     await page.waitForTimeout(800);
     await shot(page, 'analysis-age');
+  });
+
+  it('opens a saved report definition on the dashboard with its parameters', async () => {
+    await page.goto(`${harness.baseUrl}/m/report-definitions`);
+    await page.getByTestId('open-report').first().click();
+    await page.waitForURL(/\/reports\?/);
+    const url = new URL(page.url());
+    expect(Object.fromEntries(url.searchParams)).toMatchObject({ type: 'claims', dimension: 'productType', from: `${year}-01-01`, to: `${year}-12-31` });
+    await page.getByTestId('report-table').waitFor();
+    expect(await page.getByTestId('report-type').innerText()).toContain('理赔情况统计');
   });
 
   it('shows the workbench panels', async () => {
