@@ -258,6 +258,8 @@ describe('workbench', () => {
     expect(manager.team).toBe(true);
     expect(manager.claims).toMatchObject({ count: 0, team: 1 });
     expect(manager.ranking.top.map((row: any) => row.name)).toEqual(['报表A']);
+    // Branch Y's manager ranks branch Y only (no June premium there).
+    expect((await get(users.managerY, '/api/workbench')).ranking).toMatchObject({ ranked: 0, mine: null, top: [] });
     const analyst = await get(users.analyst, '/api/workbench');
     expect(analyst.recent).toEqual([]);
   });

@@ -21,6 +21,7 @@ const addDays = (date: string, days: number) => new Date(Date.parse(`${date}T00:
  */
 export function registerWorkbenchRoutes(app: FastifyInstance, services: Services): void {
   const db = services.database.reports as unknown as Kysely<any>;
+  const { dialect } = services.database;
 
   const can = (actor: Actor, permission: string) => actor.permissions.has(permission);
   const scoped = (actor: Actor, name: string, alias: string) => {
@@ -119,15 +120,17 @@ export function registerWorkbenchRoutes(app: FastifyInstance, services: Services
   async function ranking(actor: Actor, today: string) {
     if (!can(actor, 'salesPerformance:view')) return null;
     const { start, end } = monthBounds(today.slice(0, 7));
-    // One grouped query over this month's live policies of the subtree (premium as in the sales figures).
-    const policy = getEntity('policy');
-    const wide: Actor = actor.dataScope === 'own' ? { ...actor, dataScope: 'org' } : actor;
+    // One grouped query over this month's live policies of the subtree (premium as in the sales figures). The
+    // subtree filter is the data scope here: an 'org' actor's scope is that subtree, an 'own' one is widened to
+    // it (they only get their own row back), and an 'all' one is narrowed to their organisation. On SQLite the
+    // `+` keeps the planner on the start-date index (one month of rows) rather than the live-rows or
+    // organisation index (every policy of the subtree): 18–60 ms instead of 150–230 ms at 1.5M policies.
+    const plus = dialect === 'sqlite' ? sql.raw('+') : sql.raw('');
     const grouped = await db
       .selectFrom('policies as p')
       .select(['p.salesperson_id as key', sql<number>`coalesce(sum(p.premium), 0)`.as('premium'), sql<number>`count(*)`.as('count')])
-      .where('p.deleted_at', 'is', null)
-      .where(scopePredicate(policy, wide, 'p') as never)
-      .where('p.org_id', 'in', (eb: any) => eb.selectFrom('organisations as rank_org').select('rank_org.id').where('rank_org.path', 'like', `${actor.orgPath}%`))
+      .where(sql<boolean>`${plus}p.deleted_at is null`)
+      .where(sql<boolean>`${plus}p.org_id in (select rank_org.id from organisations rank_org where rank_org.path like ${`${actor.orgPath}%`})`)
       .where('p.status', '<>', 'cancelled')
       .where('p.salesperson_id', 'is not', null)
       .where('p.start_date', '>=', start)
