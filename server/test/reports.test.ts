@@ -249,8 +249,14 @@ describe('workbench', () => {
     for (const [customerId, ownerId, nextFollowUpDate] of [[customers.a, people.a, '2026-06-15'], [customers.b, people.b, '2026-06-18']] as const) {
       expectStatus(await admin.request('POST', '/api/interactions', { subject: '电话回访', customerId, type: 'contact', occurredAt: '2026-06-10T08:00:00.000Z', nextFollowUpDate, ownerId, orgId: branchX }), 201, 'interaction');
     }
+    // A policy of A's ending within 60 days (and one of B's): renewals due.
+    const product = (await rawRows<{ id: number }>(app, `select id from products where insurance_type = 'health' order by id limit 1`))[0]!.id;
+    const due = await createPolicy(admin, { applicantId: customers.a, productId: Number(product), insuranceType: 'health', orgId: branchX, salespersonId: people.a, premium: 800, sumInsured: 20_000, startDate: '2025-07-11', endDate: '2026-07-10' });
+    await createPolicy(admin, { applicantId: customers.b, productId: Number(product), insuranceType: 'health', orgId: branchX, salespersonId: people.b, premium: 800, sumInsured: 20_000, startDate: '2025-08-01', endDate: '2026-07-31' });
     const bench = await get(users.a, '/api/workbench');
-    expect(bench).toMatchObject({ today: '2026-06-16', team: false, followUps: { count: 1, overdue: 1, items: [{ customerId: customers.a, date: '2026-06-15' }] }, renewals: { count: 0 } });
+    expect(bench).toMatchObject({ today: '2026-06-16', team: false, followUps: { count: 1, overdue: 1, items: [{ customerId: customers.a, date: '2026-06-15' }] }, renewals: { count: 1, items: [{ id: due.id, date: '2026-07-10' }] } });
+    expect((await get(users.managerX, '/api/workbench')).renewals.count).toBe(2);
+    expect((await get(users.managerY, '/api/workbench')).renewals.count).toBe(0);
     expect((await get(users.managerX, '/api/workbench')).followUps).toMatchObject({ count: 2, overdue: 1 });
     // Only A has premium this month (B's policy started in March); A sees only their own figures.
     expect(bench.ranking).toMatchObject({ ranked: 1, mine: { rank: 1, premium: 1_400 }, top: [] });
