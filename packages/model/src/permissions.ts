@@ -98,7 +98,7 @@ export const builtinRoles: BuiltinRole[] = [
     name: { zh: '业务员', en: 'Salesperson' },
     dataScope: 'own',
     permissions: () => [
-      ...view('organisation', 'salesperson', 'product', 'policy', 'contract', 'claim', 'salesPlan', 'incentivePayout', 'trainingPlan', 'trainingCourse', 'trainingSession', 'trainingEnrolment', 'campaign', 'campaignParticipant', 'competitorAnalysis', 'competitor', 'customerGroup', 'customerTag', 'qualification', 'survey', 'surveyTemplate'),
+      ...view('organisation', 'salesperson', 'product', 'policy', 'contract', 'claim', 'salesPlan', 'incentivePayout', 'trainingPlan', 'trainingCourse', 'trainingSession', 'trainingEnrolment', 'campaign', 'campaignParticipant', 'competitorAnalysis', 'competitor', 'customerGroup', 'customerTag', 'qualification', 'survey', 'surveyTemplate', 'reportDefinition'),
       ...write('customer', 'consent', 'interaction', 'opportunity', 'signing', 'feedback'),
       'customer:reveal',
       'incentiveRun:view',

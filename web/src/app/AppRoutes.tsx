@@ -34,6 +34,8 @@ const PlanBoardPage = lazy(() => import('../domains/sales/PlanBoardPage.tsx').th
 const PerformancePage = lazy(() => import('../domains/sales/PerformancePage.tsx').then((module) => ({ default: module.PerformancePage })));
 const CommissionPage = lazy(() => import('../domains/sales/CommissionPage.tsx').then((module) => ({ default: module.CommissionPage })));
 const StatementPage = lazy(() => import('../domains/sales/StatementPage.tsx').then((module) => ({ default: module.StatementPage })));
+const ReportsPage = lazy(() => import('../domains/reports/ReportsPage.tsx').then((module) => ({ default: module.ReportsPage })));
+const CustomerAnalysisPage = lazy(() => import('../domains/reports/CustomerAnalysisPage.tsx').then((module) => ({ default: module.CustomerAnalysisPage })));
 const ForbiddenPage = lazy(() => import('../pages/ForbiddenPage.tsx').then((module) => ({ default: module.ForbiddenPage })));
 const NotFoundPage = lazy(() => import('../pages/NotFoundPage.tsx').then((module) => ({ default: module.NotFoundPage })));
 
@@ -155,6 +157,22 @@ export function AppRoutes() {
             element={
               <RequirePermission permission="salesPerformance:view">
                 <PerformancePage />
+              </RequirePermission>
+            }
+          />
+          <Route
+            path="reports"
+            element={
+              <RequirePermission permission="reportDefinition:view">
+                <ReportsPage />
+              </RequirePermission>
+            }
+          />
+          <Route
+            path="customer-analysis"
+            element={
+              <RequirePermission permission="customerAnalysis:view">
+                <CustomerAnalysisPage />
               </RequirePermission>
             }
           />

@@ -48,6 +48,8 @@ export const domainPages: { after: string; path: string; labelKey: string; icon:
   { after: 'smsMessage', path: '/sms', labelKey: 'menu.smsCenter', icon: 'BarChartOutlined', testId: 'sms-center' },
   { after: 'salesPlan', path: '/sales/plan-board', labelKey: 'menu.planBoard', icon: 'DashboardOutlined', testId: 'plan-board' },
   { after: 'salesPlan', path: '/sales/performance', labelKey: 'menu.salesPerformance', icon: 'BarChartOutlined', testId: 'sales-performance', module: 'salesPerformance' },
+  { after: 'reportDefinition', path: '/reports', labelKey: 'menu.reportDashboard', icon: 'BarChartOutlined', testId: 'report-dashboard' },
+  { after: 'customerAnalysis', path: '/customer-analysis', labelKey: 'menu.analysisDashboard', icon: 'PieChartOutlined', testId: 'analysis-dashboard' },
   { after: 'incentivePayout', path: '/sales/commission', labelKey: 'menu.commission', icon: 'AuditOutlined', testId: 'commission', module: 'incentiveRun' },
 ];
 

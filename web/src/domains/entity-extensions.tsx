@@ -8,6 +8,7 @@ import { CampaignResultsAction } from './service/CampaignResultsAction.tsx';
 import { AnswerSurveyAction, SurveyLinkAction } from './service/SurveyRowActions.tsx';
 import { MoveStageRowAction } from './sales/MoveStageRowAction.tsx';
 import { OpportunityBoard } from './sales/OpportunityBoard.tsx';
+import { OpenAnalysisAction, OpenReportAction } from './reports/OpenSavedAction.tsx';
 
 registerEntityExtension('account', { rowActions: [ResetPasswordAction] });
 registerEntityExtension('organisation', {
@@ -28,3 +29,5 @@ registerEntityExtension('claim', {
 });
 registerEntityExtension('survey', { rowActions: [AnswerSurveyAction, SurveyLinkAction] });
 registerEntityExtension('campaign', { rowActions: [CampaignResultsAction] });
+registerEntityExtension('reportDefinition', { rowActions: [OpenReportAction] });
+registerEntityExtension('customerAnalysis', { rowActions: [OpenAnalysisAction] });

@@ -21,7 +21,7 @@ import { EntityDetailDrawer } from './EntityDetailDrawer.tsx';
 import { EntityForm, type FormTarget } from './EntityForm.tsx';
 import { entityQueryKey } from './entity-query-keys.ts';
 import { ImportDialog } from './ImportDialog.tsx';
-import { exportColumns, keywordOf, toListFilters, type FilterFormValues } from './list-filters.ts';
+import { exportColumns, filterValuesFrom, keywordOf, toListFilters, type FilterFormValues } from './list-filters.ts';
 import { useExport } from './ExportApproval.tsx';
 import { ListQueryForm } from './ListQueryForm.tsx';
 import { ListToolbar } from './ListToolbar.tsx';
@@ -38,7 +38,13 @@ export function EntityListPage({ entity }: { entity: Entity }) {
   const isMobile = useIsMobile();
   const queryClient = useQueryClient();
   const [searchParams, setSearchParams] = useSearchParams();
-  const [filterValues, setFilterValues] = useState<FilterFormValues>({});
+  const location = useLocation();
+  // Another page may open this list already filtered (navigate(path, {state: {listFilters}}), e.g. an analysis drill-down).
+  const [drillFilters] = useState(() => {
+    const plain = (location.state as { listFilters?: Record<string, unknown> } | null)?.listFilters;
+    return plain ? filterValuesFrom(entity, plain) : undefined;
+  });
+  const [filterValues, setFilterValues] = useState<FilterFormValues>(drillFilters ?? {});
   const [page, setPage] = useState(1);
   const [sort, setSort] = useState<SortState>({ order: 'desc' });
   const [selectedIds, setSelectedIds] = useState<number[]>([]);
@@ -61,14 +67,13 @@ export function EntityListPage({ entity }: { entity: Entity }) {
   useEffect(() => {
     if (isStarted || !listSettings.isLoaded) return;
     setIsStarted(true);
-    if (settings.defaultFilters) {
+    if (settings.defaultFilters && !drillFilters) {
       setFilterValues(restoreFilters(entity, settings.defaultFilters, customFields));
       setFormKey((key) => key + 1);
     }
     if (settings.sort) setSort(settings.sort);
-  }, [isStarted, listSettings.isLoaded, settings, entity, customFields]);
+  }, [isStarted, listSettings.isLoaded, settings, entity, customFields, drillFilters]);
   const { startExport, dialog: exportDialog } = useExport(entity);
-  const location = useLocation();
   const navigate = useNavigate();
   // Another page may open this one with a create form to complete (navigate(path, {state: {createPrefill}})).
   const createPrefill = (location.state as { createPrefill?: Record<string, unknown> } | null)?.createPrefill;

@@ -104,3 +104,18 @@ const notExported = new Set(['actions', 'sortIndex']);
 export function exportColumns(columns: readonly { key: string }[]): string[] {
   return columns.map((column) => column.key).filter((key) => !notExported.has(key));
 }
+
+/**
+ * Filter-form values from a plain filter (another page's drill-down, e.g. customer analysis → customers):
+ * date and datetime ranges arrive as ISO strings and become the pickers' dayjs values.
+ */
+export function filterValuesFrom(entity: Entity, plain: Record<string, unknown>): FilterFormValues {
+  const values: FilterFormValues = {};
+  for (const [name, value] of Object.entries(plain)) {
+    const field = entity.fields[name];
+    if (!field) continue;
+    if ((field.kind === 'date' || field.kind === 'datetime') && Array.isArray(value)) values[name] = value.map((bound) => (typeof bound === 'string' ? dayjs(bound) : null));
+    else values[name] = value;
+  }
+  return values;
+}

@@ -12,8 +12,7 @@ import { buildMenu, entityPath, leafLabel } from '../../app/menu-model.ts';
 import { usePageTitle } from '../../app/use-page-title.ts';
 import { entityApi } from '../../entity/entity-api.ts';
 import { entityQueryKey } from '../../entity/entity-query-keys.ts';
-import { FollowUpsCard } from '../service/FollowUpsCard.tsx';
-import { DueList } from './DueList.tsx';
+import { WorkbenchPanels } from './WorkbenchPanels.tsx';
 
 /** Entities whose visible-record counts the workbench shows. */
 const countedEntities = ['customer', 'salesperson', 'organisation'];
@@ -77,14 +76,7 @@ export function WorkbenchPage() {
           ))}
         </Row>
       )}
-      <Row gutter={[16, 16]}>
-        <Col xs={24} lg={12}>
-          <FollowUpsCard />
-        </Col>
-        <Col xs={24} lg={12}>
-          <DueList entityName="policy" dateField="endDate" days={60} title={t('workbench.expiringPolicies')} />
-        </Col>
-      </Row>
+      <WorkbenchPanels />
       <Card title={t('workbench.shortcuts')}>
         <Row gutter={[12, 12]}>
           {shortcuts.map((item) => (

@@ -1,0 +1,186 @@
+import type { FastifyInstance } from 'fastify';
+import { type Kysely, type RawBuilder, sql } from 'kysely';
+import { z } from 'zod';
+import { getEntity } from '@insure/model/registry';
+import { insuranceTypes } from '@insure/model/enums/insurance';
+import { provinces } from '@insure/model/enums/common';
+import { isValidIsoDate } from '@insure/model/validators';
+import type { Services } from '../../entities/context.ts';
+import type { Actor } from '../../platform/access/actor.ts';
+import { scopePredicate } from '../../platform/access/data-scope.ts';
+import { AppError } from '../../platform/errors.ts';
+import { localeFrom } from '../../platform/i18n.ts';
+import { parseInput, requirePermission } from '../../platform/http.ts';
+import { orgPathInScope } from './reports.routes.ts';
+
+/**
+ * 客户分析: distributions of the customers in the caller's scope, computed from the customer records and
+ * their opportunities and surveys. Each item carries `drill`: the customer-list filter that lists exactly
+ * its customers (null where the list has no such filter).
+ *
+ * Extension point: `analysisProviders` maps a dimension to its query. Value tiers and coverage gaps come
+ * from the computed customer profiles (customer_profiles, built separately); register providers for
+ * 'value' and 'gaps' there — until then those dimensions answer 400 { dimension: requires_profiles }.
+ */
+export interface AnalysisContext {
+  db: Kysely<any>;
+  actor: Actor;
+  today: string;
+  language: 'zh' | 'en';
+  filters: AnalysisFilters;
+  /** Applies the scope and filters to a query over `customers as c`. */
+  scoped(query: any): any;
+}
+export interface AnalysisFilters {
+  orgPath: string | null;
+  from: string | null;
+  to: string | null;
+  productType: string | null;
+}
+export interface AnalysisItem {
+  key: string;
+  label: string;
+  count: number;
+  drill: Record<string, unknown> | null;
+}
+export type AnalysisProvider = (context: AnalysisContext) => Promise<AnalysisItem[]>;
+
+const ageBands = [
+  { key: '0-17', min: 0, max: 17 },
+  { key: '18-25', min: 18, max: 25 },
+  { key: '26-35', min: 26, max: 35 },
+  { key: '36-45', min: 36, max: 45 },
+  { key: '46-55', min: 46, max: 55 },
+  { key: '56-65', min: 56, max: 65 },
+  { key: '66+', min: 66, max: null },
+];
+
+/** The date N years before `today` (29 February → 28 February). */
+export function yearsBefore(today: string, years: number): string {
+  const year = Number(today.slice(0, 4)) - years;
+  const monthDay = today.slice(5) === '02-29' ? '02-28' : today.slice(5);
+  return `${year}-${monthDay}`;
+}
+const dayAfter = (value: string) => new Date(Date.parse(`${value}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+
+const unknownLabel = (language: 'zh' | 'en') => (language === 'zh' ? '未填写' : 'Not set');
+const unknownKey = 'unknown';
+
+const grouped = async (context: AnalysisContext, key: RawBuilder<unknown>, build: (query: any) => any = (query) => query) =>
+  ((await build(context.scoped(context.db.selectFrom('customers as c')).select([key.as('key'), sql<number>`count(*)`.as('count')]).groupBy(key)).execute()) as { key: unknown; count: unknown }[]).map((row) => ({
+    key: row.key == null ? null : String(row.key),
+    count: Number(row.count),
+  }));
+
+export const analysisProviders: Record<string, AnalysisProvider> = {
+  async age(context) {
+    // An age band is a birth-date range (literals, not parameters: PostgreSQL must see the grouped expression
+    // in the select list as the same text). : aged ≥ N ⇔ born on or before today minus N years.
+    const cases = ageBands
+      .filter((band) => band.max !== null)
+      .map((band) => sql`when c.birth_date > ${sql.lit(yearsBefore(context.today, band.max! + 1))} then ${sql.lit(band.key)}`);
+    const key = sql`case when c.birth_date is null then ${sql.lit(unknownKey)} ${sql.join(cases, sql` `)} else '66+' end`;
+    const rows = await grouped(context, key);
+    const countOf = (name: string) => rows.find((row) => row.key === name)?.count ?? 0;
+    return [
+      ...ageBands.map((band) => ({
+        key: band.key,
+        label: band.key,
+        count: countOf(band.key),
+        drill: { birthDate: [band.max === null ? null : dayAfter(yearsBefore(context.today, band.max + 1)), yearsBefore(context.today, band.min)] },
+      })),
+      { key: unknownKey, label: unknownLabel(context.language), count: countOf(unknownKey), drill: null },
+    ];
+  },
+  async region(context) {
+    const rows = await grouped(context, sql`c.province`);
+    return rows
+      .map((row) => ({
+        key: row.key ?? unknownKey,
+        label: row.key == null ? unknownLabel(context.language) : provinces.find((option) => option.value === row.key)?.label[context.language] ?? row.key,
+        count: row.count,
+        drill: row.key == null ? null : { province: [row.key] },
+      }))
+      .sort((a, b) => b.count - a.count);
+  },
+  async occupation(context) {
+    const rows = (await grouped(context, sql`c.occupation`)).sort((a, b) => b.count - a.count);
+    const known = rows.filter((row) => row.key != null && row.key !== '');
+    const top = known.slice(0, 15);
+    const rest = known.slice(15).reduce((sum, row) => sum + row.count, 0);
+    const unknown = rows.filter((row) => row.key == null || row.key === '').reduce((sum, row) => sum + row.count, 0);
+    return [
+      ...top.map((row) => ({ key: row.key!, label: row.key!, count: row.count, drill: { occupation: row.key } })),
+      ...(rest ? [{ key: 'other', label: context.language === 'zh' ? '其他' : 'Other', count: rest, drill: null }] : []),
+      ...(unknown ? [{ key: unknownKey, label: unknownLabel(context.language), count: unknown, drill: null }] : []),
+    ];
+  },
+  async intent(context) {
+    // Purchase intent: the highest attention among the customer's open opportunities (none: no open one).
+    const level = sql`(select max(case o.attention when 'high' then 3 when 'medium' then 2 when 'low' then 1 else 0 end) from opportunities o where o.customer_id = c.id and o.deleted_at is null and o.stage not in ('won', 'lost'))`;
+    const key = sql`case ${level} when 3 then 'high' when 2 then 'medium' when 1 then 'low' when 0 then 'unrated' else 'none' end`;
+    const rows = await grouped(context, key);
+    const labels: Record<string, [string, string]> = { high: ['高', 'High'], medium: ['中', 'Medium'], low: ['低', 'Low'], unrated: ['未评估', 'Not rated'], none: ['无在跟机会', 'No open opportunity'] };
+    return Object.entries(labels).map(([name, label]) => ({ key: name, label: label[context.language === 'zh' ? 0 : 1], count: rows.find((row) => row.key === name)?.count ?? 0, drill: null }));
+  },
+  async satisfaction(context) {
+    // The customer's average CSAT over answered surveys: low < 2.5 ≤ neutral < 3.5 ≤ high; none without answers.
+    const average = sql`(select avg(s.csat) from surveys s where s.customer_id = c.id and s.deleted_at is null and s.csat is not null)`;
+    const key = sql`case when ${average} is null then 'none' when ${average} < 2.5 then 'low' when ${average} < 3.5 then 'neutral' else 'high' end`;
+    const rows = await grouped(context, key);
+    const labels: Record<string, [string, string]> = { high: ['满意(≥3.5)', 'Satisfied (≥3.5)'], neutral: ['一般', 'Neutral'], low: ['不满意(<2.5)', 'Dissatisfied (<2.5)'], none: ['无回访答复', 'No answers'] };
+    return Object.entries(labels).map(([name, label]) => ({ key: name, label: label[context.language === 'zh' ? 0 : 1], count: rows.find((row) => row.key === name)?.count ?? 0, drill: null }));
+  },
+};
+
+export const analysisDimensionKeys = ['age', 'region', 'occupation', 'intent', 'satisfaction', 'value', 'gaps'] as const;
+const date = z.string().refine(isValidIsoDate, { error: 'invalid_date' });
+const analysisQuery = z.strictObject({
+  dimension: z.enum(analysisDimensionKeys),
+  from: date.optional(),
+  to: date.optional(),
+  orgId: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional(),
+  productType: z.enum(insuranceTypes.map((option) => option.value) as [string, ...string[]]).optional(),
+});
+
+export function registerAnalysisRoutes(app: FastifyInstance, services: Services): void {
+  const db = services.database.reports as unknown as Kysely<any>;
+
+  app.get('/api/customer-analysis', { schema: { tags: ['customerAnalysis'], summary: 'Distribution of the customers in scope by age, region, occupation, purchase intent or satisfaction, with the customer-list filter of each item' } }, async (request) => {
+    const actor = requirePermission(request, 'customerAnalysis:view');
+    const input = parseInput(analysisQuery, request.query);
+    const provider = analysisProviders[input.dimension];
+    if (!provider) throw new AppError('VALIDATION', {}, { dimension: { reason: 'requires_profiles' } });
+    if (input.from && input.to && input.to < input.from) throw new AppError('VALIDATION', {}, { to: { reason: 'end_before_start' } });
+    const filters: AnalysisFilters = {
+      orgPath: input.orgId ? await orgPathInScope(db, actor, input.orgId) : null,
+      from: input.from ?? null,
+      to: input.to ?? null,
+      productType: input.productType ?? null,
+    };
+    const customer = getEntity('customer');
+    const scoped = (query: any) => {
+      let result = query.where('c.deleted_at', 'is', null).where(scopePredicate(customer, actor, 'c'));
+      if (filters.orgPath) result = result.where('c.org_id', 'in', (eb: any) => eb.selectFrom('organisations as slice_org').select('slice_org.id').where('slice_org.path', 'like', `${filters.orgPath}%`));
+      if (filters.from) result = result.where('c.created_at', '>=', `${filters.from}T00:00:00.000Z`);
+      if (filters.to) result = result.where('c.created_at', '<=', `${filters.to}T23:59:59.999Z`);
+      if (filters.productType) {
+        result = result.where((eb: any) =>
+          eb.exists(eb.selectFrom('policies as hp').select('hp.id').whereRef('hp.applicant_id', '=', 'c.id').where('hp.deleted_at', 'is', null).where('hp.status', '<>', 'cancelled').where('hp.insurance_type', '=', filters.productType)),
+        );
+      }
+      return result;
+    };
+    const language = localeFrom(request.headers['accept-language'], actor.locale) === 'en-US' ? 'en' : 'zh';
+    const items = await provider({ db, actor, today: services.clock.now().toISOString().slice(0, 10), language, filters, scoped });
+    // The customer list has no filter for the creation period, the product type held or an organisation
+    // subtree: with any of those set the items have no drill-down filter.
+    const drillable = !filters.productType && !filters.from && !filters.to && !filters.orgPath;
+    return {
+      dimension: input.dimension,
+      filters: { ...filters, orgId: input.orgId ?? null },
+      total: items.reduce((sum, item) => sum + item.count, 0),
+      items: items.map((item) => ({ ...item, drill: drillable ? item.drill : null })),
+    };
+  });
+}
