@@ -351,7 +351,7 @@ export const platformTables: TableSpec[] = [
       { name: 'income_band', type: 'text' },
       { name: 'value_tier', type: 'text', notNull: true },
       { name: 'rfm_score', type: 'integer', notNull: true, default: 0 },
-      { name: 'annual_premium', type: 'bigint', notNull: true, default: 0 },
+      { name: 'total_premium', type: 'bigint', notNull: true, default: 0 },
       { name: 'tenure_years', type: 'integer', notNull: true, default: 0 },
       { name: 'policy_count', type: 'integer', notNull: true, default: 0 },
       { name: 'active_policy_count', type: 'integer', notNull: true, default: 0 },
@@ -390,7 +390,7 @@ export const platformTables: TableSpec[] = [
       { name: 'since', type: 'timestamp', notNull: true },
       { name: 'reason', type: 'json', notNull: true },
     ],
-    primaryKey: ['customer_id', 'tag_id'],
+    primaryKey: ['customer_id', 'tag_id', 'source'],
     indexes: [{ name: 'customer_tag_assignments_tag', columns: ['tag_id', 'customer_id'] }],
   },
   {

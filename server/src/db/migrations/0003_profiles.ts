@@ -472,7 +472,7 @@ export const change: SchemaChange = {
           "default": 0
         },
         {
-          "name": "annual_premium",
+          "name": "total_premium",
           "type": "bigint",
           "notNull": true,
           "default": 0
@@ -641,7 +641,8 @@ export const change: SchemaChange = {
       ],
       "primaryKey": [
         "customer_id",
-        "tag_id"
+        "tag_id",
+        "source"
       ],
       "indexes": [
         {
