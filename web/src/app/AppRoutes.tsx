@@ -34,6 +34,7 @@ const PlanBoardPage = lazy(() => import('../domains/sales/PlanBoardPage.tsx').th
 const PerformancePage = lazy(() => import('../domains/sales/PerformancePage.tsx').then((module) => ({ default: module.PerformancePage })));
 const CommissionPage = lazy(() => import('../domains/sales/CommissionPage.tsx').then((module) => ({ default: module.CommissionPage })));
 const StatementPage = lazy(() => import('../domains/sales/StatementPage.tsx').then((module) => ({ default: module.StatementPage })));
+const SegmentBuilderPage = lazy(() => import('../domains/profiles/SegmentBuilderPage.tsx').then((module) => ({ default: module.SegmentBuilderPage })));
 const ForbiddenPage = lazy(() => import('../pages/ForbiddenPage.tsx').then((module) => ({ default: module.ForbiddenPage })));
 const NotFoundPage = lazy(() => import('../pages/NotFoundPage.tsx').then((module) => ({ default: module.NotFoundPage })));
 
@@ -67,6 +68,14 @@ export function AppRoutes() {
           <Route index element={<WorkbenchPage />} />
           <Route path="m/:plural" element={<EntityRoute />} />
           <Route path="customers/:id" element={<Customer360Page />} />
+          <Route
+            path="segments/builder"
+            element={
+              <RequirePermission permission="customerSegment:view">
+                <SegmentBuilderPage />
+              </RequirePermission>
+            }
+          />
           <Route path="policies/:id" element={<PolicyPage />} />
           <Route path="claims/:id" element={<ClaimPage />} />
           <Route
