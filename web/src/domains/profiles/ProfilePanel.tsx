@@ -22,9 +22,14 @@ function whyParams(data: Record<string, unknown>): Record<string, unknown> {
 export function WhyText({ why }: { why?: Why }) {
   const { t } = useTranslation();
   if (!why) return null;
+  const params = whyParams(why.data);
+  // codes in the data read as words
+  if (typeof why.data.lifeStage === 'string') params.lifeStage = t(`profile.lifeStage.${why.data.lifeStage}`);
+  if (typeof why.data.level === 'string') params.level = t(`profile.riskLevel.${why.data.level}`, { defaultValue: why.data.level });
+  if (Array.isArray(why.data.gaps)) params.gaps = (why.data.gaps as string[]).map((code) => t(`profile.gapCode.${code}`, { defaultValue: code })).join(', ') || '-';
   return (
     <Typography.Text type="secondary" style={{ fontSize: 12 }} data-testid={`why-${why.rule}`}>
-      {t(`profile.rules.${why.rule}`, whyParams(why.data))}
+      {t(`profile.rules.${why.rule}`, params)}
     </Typography.Text>
   );
 }

@@ -252,10 +252,11 @@ export function SegmentBuilderPage() {
             size="small"
             rowKey="id"
             pagination={false}
+            scroll={{ x: 'max-content' }}
             dataSource={ready ? (preview.data?.items ?? []) : []}
             data-testid="segment-preview"
             columns={[
-              { key: 'name', title: t('segment.col.name'), render: (_value, row) => <Link to={`/customers/${row.id}`}>{row.name ?? row.code}</Link> },
+              { key: 'name', title: t('segment.col.name'), render: (_value, row) => <Link style={{ whiteSpace: 'nowrap' }} to={`/customers/${row.id}`}>{row.name ?? row.code}</Link> },
               { key: 'age', dataIndex: 'age', title: t('segment.col.age') },
               { key: 'lifeStage', title: t('segment.col.lifeStage'), render: (_value, row) => (row.lifeStage ? t(`profile.lifeStage.${row.lifeStage}`) : '-') },
               { key: 'valueTier', title: t('segment.col.valueTier'), render: (_value, row) => (row.valueTier ? t(`profile.tier.${row.valueTier}`, { defaultValue: row.valueTier }) : '-') },
