@@ -19,25 +19,33 @@ const segmentEntity = getEntity('customerSegment');
 const tagEntity = getEntity('customerTag');
 const groupEntity = getEntity('customerGroup');
 
-const codes = (values: string[], prefix: string) => values.map((value) => ({ value, labelKey: `${prefix}.${value}` }));
-/** Values offered for enumerated fields: model enums (labelled by the declaration) or profile codes (locale keys). */
-const enumChoices: Record<string, EnumOption[] | { value: string; labelKey: string }[]> = {
-  'profile.lifeStage': codes(['minor', 'youngSingle', 'couple', 'parent', 'preRetirement', 'retired', 'unknown'], 'profile.lifeStage'),
-  'profile.valueTier': codes(['platinum', 'gold', 'silver', 'bronze', 'prospect'], 'profile.tier'),
-  'profile.lapseRiskLevel': codes(['high', 'medium', 'low', 'none'], 'profile.riskLevel'),
-  'profile.engagementLevel': codes(['active', 'cooling', 'dormant', 'none'], 'profile.engagement'),
-  'profile.ageBand': ['0-17', '18-25', '26-35', '36-45', '46-55', '56-65', '66+', 'unknown'].map((value) => ({ value, label: { zh: value, en: value } })),
-  'profile.holdings': insuranceTypes,
-  'profile.gaps': codes(['no_medical', 'parent_no_life', 'missing_accident', 'missing_criticalIllness', 'missing_annuity', 'missing_life', 'accident_below_income'], 'profile.gapCode'),
-  'profile.region': provinces,
-  'profile.incomeBand': incomeBands,
-  'customer.gender': genders,
-  'customer.category': customerCategories,
-  'customer.source': customerSources,
-  'customer.province': provinces,
-  'customer.maritalStatus': maritalStatuses,
-  'customer.education': educationLevels,
-  'customer.incomeBand': incomeBands,
+type Choice = EnumOption | { value: string; labelKey: string };
+/** Profile codes, labelled by the locale group `profile.<group>`. */
+const codes = (values: string[], group: string): Choice[] => values.map((value) => ({ value, labelKey: `profile.${group}.${value}` }));
+/** Values offered for enumerated condition fields (`profile.<name>` and `customer.<name>`). */
+const profileChoices: Record<string, Choice[]> = {
+  lifeStage: codes(['minor', 'youngSingle', 'couple', 'parent', 'preRetirement', 'retired', 'unknown'], 'lifeStage'),
+  valueTier: codes(['platinum', 'gold', 'silver', 'bronze', 'prospect'], 'tier'),
+  lapseRiskLevel: codes(['high', 'medium', 'low', 'none'], 'riskLevel'),
+  engagementLevel: codes(['active', 'cooling', 'dormant', 'none'], 'engagement'),
+  ageBand: ['0-17', '18-25', '26-35', '36-45', '46-55', '56-65', '66+', 'unknown'].map((value) => ({ value, label: { zh: value, en: value } })),
+  holdings: insuranceTypes,
+  gaps: codes(['no_medical', 'parent_no_life', 'missing_accident', 'missing_criticalIllness', 'missing_annuity', 'missing_life', 'accident_below_income'], 'gapCode'),
+  region: provinces,
+  incomeBand: incomeBands,
+};
+const customerChoices: Record<string, Choice[]> = {
+  gender: genders,
+  category: customerCategories,
+  source: customerSources,
+  province: provinces,
+  maritalStatus: maritalStatuses,
+  education: educationLevels,
+  incomeBand: incomeBands,
+};
+const choicesFor = (field: string): Choice[] | undefined => {
+  const [scope, name] = field.split('.');
+  return name ? (scope === 'profile' ? profileChoices : scope === 'customer' ? customerChoices : {})[name] : undefined;
 };
 
 const noValue = new Set(['isEmpty', 'notEmpty', 'isTrue', 'isFalse']);
@@ -66,7 +74,7 @@ function ValueInput({ field, kind, condition, onChange }: { field: string; kind:
       />
     );
   }
-  const choices = enumChoices[field];
+  const choices = choicesFor(field);
   if (choices) {
     return (
       <Select
