@@ -59,14 +59,14 @@ describe('age band and life stage', () => {
     const before = computeProfile(person({ birthDate: '1986-06-02' }), settings, today);
     const on = computeProfile(person({ birthDate: '1986-06-01' }), settings, today);
     expect([before.columns.age, on.columns.age]).toEqual([39, 40]);
-    expect(on.details.why.ageBand).toEqual({ rule: 'age_from_birth_date', data: { birthDate: '1986-06-01', age: 40, band: '36-45' } });
+    expect(on.details.why.ageBand!).toEqual({ rule: 'age_from_birth_date', data: { birthDate: '1986-06-01', age: 40, band: '36-45' } });
   });
 
   it('without a birth date: age unknown, life stage from the household or unknown', () => {
     const alone = computeProfile(person({ birthDate: null, maritalStatus: null }), settings, today);
     expect(alone.columns).toMatchObject({ age: null, age_band: 'unknown', life_stage: 'unknown' });
-    expect(alone.details.why.ageBand.rule).toBe('age_unknown');
-    expect(alone.details.why.lifeStage.rule).toBe('life_stage_unknown');
+    expect(alone.details.why.ageBand!.rule).toBe('age_unknown');
+    expect(alone.details.why.lifeStage!.rule).toBe('life_stage_unknown');
     const parent = computeProfile(person({ birthDate: null }, { household: [{ customerId: 9, relation: 'child', birthDate: '2018-01-01' }] }), settings, today);
     expect(parent.columns.life_stage).toBe('parent');
   });
@@ -89,13 +89,13 @@ describe('age band and life stage', () => {
       today,
     );
     expect(profile.columns).toMatchObject({ household_size: 4, minor_children: 1, has_spouse: true });
-    expect(profile.details.why.household.data).toMatchObject({ size: 4, minors: 1, hasSpouse: true, childrenOfUnknownAge: 1 });
+    expect(profile.details.why.household!.data).toMatchObject({ size: 4, minors: 1, hasSpouse: true, childrenOfUnknownAge: 1 });
   });
 });
 
 describe('region, occupation class, income band', () => {
   it('occupation class by keyword, default class 1, unknown without text', () => {
-    expect(computeProfile(person({ occupation: '货车司机' }), settings, today).details.why.occupationClass).toEqual({ rule: 'occupation_keyword', data: { occupation: '货车司机', keyword: '货车', class: 5 } });
+    expect(computeProfile(person({ occupation: '货车司机' }), settings, today).details.why.occupationClass!).toEqual({ rule: 'occupation_keyword', data: { occupation: '货车司机', keyword: '货车', class: 5 } });
     expect(computeProfile(person({ occupation: '会计' }), settings, today).columns.occupation_class).toBe(1);
     expect(computeProfile(person({ occupation: null }), settings, today).columns.occupation_class).toBeNull();
   });
@@ -103,8 +103,8 @@ describe('region, occupation class, income band', () => {
   it('region and income come from the record, with their rule', () => {
     const profile = computeProfile(person(), settings, today);
     expect(profile.columns).toMatchObject({ region: '浙江省', income_band: '100k-300k' });
-    expect(profile.details.why.incomeBand).toEqual({ rule: 'income_declared', data: { band: '100k-300k', assumedIncome: 200_000 } });
-    expect(computeProfile(person({ province: null }), settings, today).details.why.region.rule).toBe('region_unknown');
+    expect(profile.details.why.incomeBand!).toEqual({ rule: 'income_declared', data: { band: '100k-300k', assumedIncome: 200_000 } });
+    expect(computeProfile(person({ province: null }), settings, today).details.why.region!.rule).toBe('region_unknown');
   });
 });
 
@@ -124,7 +124,7 @@ describe('value tier (RFM)', () => {
     // recency 92 days (≤180: 5), frequency 3 (≥3: 3), monetary 31,000 (≥30,000: 5), tenure 11 years (≥10: 5)
     expect(profile.details.rfm).toEqual({ recency: 5, frequency: 3, monetary: 5, tenure: 5 });
     expect(profile.columns).toMatchObject({ rfm_score: 18, value_tier: 'platinum', total_premium: 31_000, tenure_years: 11, policy_count: 3, active_policy_count: 3 });
-    expect(profile.details.why.valueTier.rule).toBe('tier_rfm');
+    expect(profile.details.why.valueTier!.rule).toBe('tier_rfm');
   });
 
   it('tiers follow the configured thresholds', () => {
@@ -153,7 +153,7 @@ describe('holdings and coverage gaps', () => {
     );
     expect(profile.details.holdings).toEqual({ health: { own: 1, external: 0, sumInsured: 100_000 }, criticalIllness: { own: 0, external: 1, sumInsured: 300_000 } });
     expect(profile.columns.holding_types).toBe(',criticalIllness,health,');
-    expect((profile.details.why.holdings.data.expiredExternal as unknown[]).length).toBe(1);
+    expect((profile.details.why.holdings!.data.expiredExternal as unknown[]).length).toBe(1);
   });
 
   it('a parent of minors without life cover; anyone without medical cover', () => {
@@ -163,7 +163,7 @@ describe('holdings and coverage gaps', () => {
     expect(profile.columns).toMatchObject({ gap_codes: ',no_medical,parent_no_life,', gap_count: 2 });
     const covered = computeProfile(person({}, { household, policies: [policy('accident'), policy('criticalIllness'), policy('health'), policy('life')] }), settings, today);
     expect(covered.details.gaps).toEqual([]);
-    expect(covered.details.why.gaps.rule).toBe('gaps_none');
+    expect(covered.details.why.gaps!.rule).toBe('gaps_none');
   });
 
   it('an expired policy leaves the gap open', () => {
@@ -217,7 +217,7 @@ describe('renewal / lapse risk, satisfaction, engagement, completeness', () => {
   it('completeness lists the missing fields', () => {
     const profile = computeProfile(person({ filled: { phone: true, birthDate: true, gender: true } }), settings, today);
     expect(profile.columns.completeness).toBe(25);
-    expect(profile.details.why.completeness.data.missing).toEqual(['idNumber', 'province', 'city', 'homeAddress', 'occupation', 'employer', 'education', 'maritalStatus', 'incomeBand']);
+    expect(profile.details.why.completeness!.data.missing).toEqual(['idNumber', 'province', 'city', 'homeAddress', 'occupation', 'employer', 'education', 'maritalStatus', 'incomeBand']);
   });
 
   it('claims this year and the next expiry', () => {
@@ -230,6 +230,6 @@ describe('renewal / lapse risk, satisfaction, engagement, completeness', () => {
       today,
     );
     expect(profile.columns).toMatchObject({ claim_count: 2, claims_this_year: 1, next_expiry_date: '2026-06-20' });
-    expect(profile.details.why.nextExpiry.data).toMatchObject({ days: 19 });
+    expect(profile.details.why.nextExpiry!.data).toMatchObject({ days: 19 });
   });
 });

@@ -50,14 +50,14 @@ describe('profile per customer', () => {
     expect((await profileOf(spouse)).values).toMatchObject({ hasSpouse: true, householdSize: 2, lifeStage: 'couple' });
     const kid = await profileOf(child);
     expect(kid.values).toMatchObject({ lifeStage: 'minor', householdSize: 2 });
-    expect(kid.why.household.data.members).toEqual([{ customerId: parent, relation: 'parent', age: 40 }]);
+    expect(kid.why.household!.data.members).toEqual([{ customerId: parent, relation: 'parent', age: 40 }]);
   });
 
   it('a deleted household member leaves the household at once', async () => {
     expectStatus(await admin.request('DELETE', `/api/customers/${lateChild}`), 204, 'delete member');
     const profile = await profileOf(parent);
     expect(profile.values).toMatchObject({ householdSize: 3, minorChildren: 1 });
-    expect(profile.why.household.data.members.map((member: { customerId: number }) => member.customerId)).toEqual([child, spouse]);
+    expect(profile.why.household!.data.members.map((member: { customerId: number }) => member.customerId)).toEqual([child, spouse]);
   });
 
   it('a policy put in force fills holdings, closes the gap and sets the value tier', async () => {
@@ -66,7 +66,7 @@ describe('profile per customer', () => {
     expect(profile.holdings).toEqual({ health: { own: 1, external: 0, sumInsured: 100_000 } });
     expect(profile.values).toMatchObject({ holdingTypes: ['health'], policyCount: 1, activePolicyCount: 1, totalPremium: 3_600, nextExpiryDate: '2026-06-20', valueTier: 'silver' });
     expect(profile.values.gapCodes).not.toContain('no_medical');
-    expect(profile.why.valueTier.rule).toBe('tier_rfm');
+    expect(profile.why.valueTier!.rule).toBe('tier_rfm');
     // a pending policy covers nothing yet
     await createPolicy(admin, { applicantId: parent, insuredId: parent, productId: products.life!, sumInsured: 500_000, orgId: fx.teamX1 }, { activate: false });
     expect((await profileOf(parent)).values.gapCodes).toContain('parent_no_life');
@@ -76,7 +76,7 @@ describe('profile per customer', () => {
     await post('/api/external-policies', { customerId: parent, insurer: '他司人寿', insuranceType: 'life', sumInsured: 800_000, endDate: '2026-01-31' });
     let profile = await profileOf(parent);
     expect(profile.values.gapCodes).toContain('parent_no_life');
-    expect(profile.why.holdings.data.expiredExternal).toEqual([{ insurer: '他司人寿', type: 'life', endDate: '2026-01-31' }]);
+    expect(profile.why.holdings!.data.expiredExternal).toEqual([{ insurer: '他司人寿', type: 'life', endDate: '2026-01-31' }]);
     const live = await post('/api/external-policies', { customerId: parent, insurer: '他司人寿', insuranceType: 'life', sumInsured: 800_000 });
     profile = await profileOf(parent);
     expect(profile.values.gapCodes).not.toContain('parent_no_life');
@@ -92,7 +92,7 @@ describe('profile per customer', () => {
     await post('/api/feedback', { subject: '投诉', customerId: parent, type: 'complaint', priority: 'high', content: '理赔慢', satisfaction: 2, orgId: fx.teamX1 });
     const profile = await profileOf(parent);
     expect(profile.values).toMatchObject({ claimCount: 2, claimsThisYear: 2, openComplaints: 1, satisfaction: 2, engagementLevel: 'active' });
-    expect(profile.why.lapseRisk.data.signals.map((signal: { signal: string }) => signal.signal)).toEqual(['open_complaints', 'single_product']);
+    expect(profile.why.lapseRisk!.data.signals.map((signal: { signal: string }) => signal.signal)).toEqual(['open_complaints', 'single_product']);
     expect(profile.values.lapseRisk).toBe(30);
   });
 
@@ -100,8 +100,8 @@ describe('profile per customer', () => {
     const bare = (await createCustomer(admin, { orgId: fx.teamX1, birthDate: null, idNumber: null, maritalStatus: null, occupation: null, homeAddress: null })).id;
     const profile = await profileOf(bare);
     expect(profile.values).toMatchObject({ age: null, ageBand: 'unknown', lifeStage: 'unknown', occupationClass: null });
-    expect(profile.why.ageBand.rule).toBe('age_unknown');
-    expect(profile.why.completeness.data.missing).toEqual(expect.arrayContaining(['birthDate', 'idNumber', 'homeAddress', 'occupation', 'maritalStatus']));
+    expect(profile.why.ageBand!.rule).toBe('age_unknown');
+    expect(profile.why.completeness!.data.missing).toEqual(expect.arrayContaining(['birthDate', 'idNumber', 'homeAddress', 'occupation', 'maritalStatus']));
   });
 
   it('stays in the data scope: another branch gets 404', async () => {

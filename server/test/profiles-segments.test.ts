@@ -90,6 +90,27 @@ describe('segment results equal a straightforward query', () => {
   });
 });
 
+describe('segments as targets', () => {
+  it('an SMS manual send and a campaign invite take a segment, within the sender’s scope', async () => {
+    const definition = { op: 'and', items: [{ field: 'profile.holdings', op: 'contains', value: 'health' }] };
+    const segment = expectStatus(await admin.request('POST', '/api/customer-segments', { name: '医疗险客户', definition: JSON.stringify(definition), orgId: fx.headId }), 201, 'segment').body;
+    const holders = (await everyone()).filter((row) => String(row.holding_types).includes(',health,'));
+    const template = expectStatus(await admin.request('POST', '/api/sms-templates', { name: '分群群发', kind: 'birthday', contentZh: '{customerName}您好', enabled: true }), 201, 'template').body;
+    const preview = expectStatus(await admin.request('POST', '/api/sms/manual/preview', { templateId: template.id, segmentId: segment.id }), 200, 'sms preview').body;
+    const reached = [...preview.recipients, ...preview.excluded].map((entry: { customerId: number }) => entry.customerId).sort((a: number, b: number) => a - b);
+    expect(reached).toEqual(idsOf(holders));
+
+    const campaign = expectStatus(
+      await admin.request('POST', '/api/campaigns', { name: '医疗险客户沙龙', startAt: '2026-06-10T09:00:00.000Z', location: '会议室', attributionDays: 10, budget: 1_000, cost: 500, orgId: fx.headId, status: 'ongoing' }),
+      201,
+      'campaign',
+    ).body;
+    expect(expectStatus(await admin.request('POST', `/api/campaigns/${campaign.id}/participants/from-audience`, { segmentId: segment.id }), 201, 'invite').body.added).toBe(holders.length);
+    // another branch's manager cannot use a head-office segment
+    expectStatus(await fx.users.managerY.request('POST', '/api/sms/manual/preview', { templateId: template.id, segmentId: segment.id }), 404, 'foreign segment');
+  });
+});
+
 describe('scope and bad input', () => {
   it('membership respects the caller’s data scope', async () => {
     const all = { op: 'and', items: [] };

@@ -35,11 +35,12 @@ export async function gatherInputs(db: DB, slice: Slice): Promise<Map<number, Pr
   const customers = await db
     .selectFrom('customers')
     .select(['id', 'birth_date', 'marital_status', 'province', 'city', 'occupation', 'income_band', ...new Set(Object.values(customerFilled))])
+    .select('deleted_at')
     .where(inSlice('id', slice) as never)
-    .where('deleted_at', 'is', null)
     .execute();
   const inputs = new Map<number, ProfileInput>();
   for (const row of customers) {
+    if (row.deleted_at != null) continue;
     inputs.set(Number(row.id), {
       customer: {
         id: Number(row.id),
@@ -61,10 +62,13 @@ export async function gatherInputs(db: DB, slice: Slice): Promise<Map<number, Pr
     });
   }
   if (!inputs.size) return inputs;
+  // Live rows are picked here rather than in SQL: a `deleted_at is null` term leads SQLite's planner to the
+  // (deleted_at, …) list indexes and a scan of every live row, instead of the customer-reference index.
+  const live = <T extends Row>(rows: T[]) => rows.filter((row) => row.deleted_at == null);
   const [asApplicant, asInsured, external, forward, backward, claims, tickets, surveys, interactions] = await Promise.all([
-    db.selectFrom('policies').selectAll().where(inSlice('applicant_id', slice) as never).where('deleted_at', 'is', null).execute(),
-    db.selectFrom('policies').selectAll().where(inSlice('insured_id', slice) as never).where('deleted_at', 'is', null).execute(),
-    db.selectFrom('external_policies').select(['id', 'customer_id', 'insurer', 'insurance_type', 'sum_insured', 'end_date']).where(inSlice('customer_id', slice) as never).where('deleted_at', 'is', null).execute(),
+    db.selectFrom('policies').selectAll().where(inSlice('applicant_id', slice) as never).execute().then(live),
+    db.selectFrom('policies').selectAll().where(inSlice('insured_id', slice) as never).execute().then(live),
+    db.selectFrom('external_policies').select(['id', 'customer_id', 'insurer', 'insurance_type', 'sum_insured', 'end_date', 'deleted_at']).where(inSlice('customer_id', slice) as never).execute().then(live),
     db
       .selectFrom('customer_relations as r')
       .innerJoin('customers as m', 'm.id', 'r.related_id')
@@ -81,10 +85,10 @@ export async function gatherInputs(db: DB, slice: Slice): Promise<Map<number, Pr
       .where('r.deleted_at', 'is', null)
       .where('m.deleted_at', 'is', null)
       .execute(),
-    db.selectFrom('claims').select(['id', 'insured_id', 'incident_at', 'status']).where(inSlice('insured_id', slice) as never).where('deleted_at', 'is', null).execute(),
-    db.selectFrom('feedback').select(['id', 'customer_id', 'type', 'status', 'satisfaction', 'created_at']).where(inSlice('customer_id', slice) as never).where('deleted_at', 'is', null).execute(),
-    db.selectFrom('surveys').select(['id', 'customer_id', 'csat', 'answered_at']).where(inSlice('customer_id', slice) as never).where('deleted_at', 'is', null).where('status', '=', 'answered').execute(),
-    db.selectFrom('interactions').select(['customer_id', sql<string>`max(occurred_at)`.as('last')]).where(inSlice('customer_id', slice) as never).where('deleted_at', 'is', null).groupBy('customer_id').execute(),
+    db.selectFrom('claims').select(['id', 'insured_id', 'incident_at', 'status', 'deleted_at']).where(inSlice('insured_id', slice) as never).execute().then(live),
+    db.selectFrom('feedback').select(['id', 'customer_id', 'type', 'status', 'satisfaction', 'created_at', 'deleted_at']).where(inSlice('customer_id', slice) as never).execute().then(live),
+    db.selectFrom('surveys').select(['id', 'customer_id', 'csat', 'answered_at', 'status', 'deleted_at']).where(inSlice('customer_id', slice) as never).execute().then((rows) => live(rows).filter((row) => row.status === 'answered')),
+    db.selectFrom('interactions').select(['customer_id', 'occurred_at as last', 'deleted_at']).where(inSlice('customer_id', slice) as never).execute().then(live),
   ]);
   const policyOf = (row: Row, customerId: number) => ({
     id: Number(row.id),
@@ -121,7 +125,7 @@ export async function gatherInputs(db: DB, slice: Slice): Promise<Map<number, Pr
   for (const row of surveys) inputs.get(Number(row.customer_id))?.surveys.push({ id: Number(row.id), csat: row.csat == null ? null : Number(row.csat), answeredAt: text(row.answered_at) });
   for (const row of interactions) {
     const input = inputs.get(Number(row.customer_id));
-    if (input) input.lastInteractionAt = text(row.last);
+    if (input && (!input.lastInteractionAt || String(row.last) > input.lastInteractionAt)) input.lastInteractionAt = text(row.last);
   }
   for (const input of inputs.values()) input.policies.sort((a, b) => a.id - b.id);
   return inputs;
@@ -206,15 +210,15 @@ export async function evaluateRuleTags(db: DB, dialect: Dialect, slice: Slice | 
     let query = db
       .selectFrom('customers')
       .leftJoin('customer_profiles as p', 'p.customer_id', 'customers.id')
-      .select(['customers.id', ...columns.map((column) => `p.${column}`)])
-      .where('customers.deleted_at', 'is', null)
+      .select(['customers.id', 'customers.deleted_at', ...columns.map((column) => `p.${column}`)])
       .where(predicate);
     let held = db.selectFrom('customer_tag_assignments').select('customer_id').where('tag_id', '=', tag.id).where('source', '=', 'rule');
     if (slice !== 'all') {
       query = query.where(inSlice('customers.id', slice) as never);
       held = held.where(inSlice('customer_id', slice) as never);
     }
-    const [matching, current] = await Promise.all([query.execute(), held.execute()]);
+    // deleted customers are dropped here, not in SQL (see gatherInputs on the planner)
+    const [matching, current] = await Promise.all([query.execute().then((rows) => rows.filter((row) => row.deleted_at == null)), held.execute()]);
     const has = new Set(current.map((row) => Number(row.customer_id)));
     const meets = new Set(matching.map((row) => Number(row.id)));
     const gone = [...has].filter((id) => !meets.has(id));
