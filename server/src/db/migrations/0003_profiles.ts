@@ -681,6 +681,79 @@ export const change: SchemaChange = {
         "key"
       ],
       "indexes": []
+    },
+    {
+      "name": "product_suggestion_outcomes",
+      "columns": [
+        {
+          "name": "id",
+          "type": "id"
+        },
+        {
+          "name": "customer_id",
+          "type": "bigint",
+          "notNull": true,
+          "references": "customers"
+        },
+        {
+          "name": "product_id",
+          "type": "bigint",
+          "notNull": true,
+          "references": "products"
+        },
+        {
+          "name": "outcome",
+          "type": "text",
+          "notNull": true
+        },
+        {
+          "name": "reason",
+          "type": "text"
+        },
+        {
+          "name": "gap_code",
+          "type": "text"
+        },
+        {
+          "name": "score",
+          "type": "integer",
+          "notNull": true,
+          "default": 0
+        },
+        {
+          "name": "opportunity_id",
+          "type": "bigint"
+        },
+        {
+          "name": "decided_by",
+          "type": "bigint"
+        },
+        {
+          "name": "decider_name",
+          "type": "text",
+          "notNull": true
+        },
+        {
+          "name": "decided_at",
+          "type": "timestamp",
+          "notNull": true
+        }
+      ],
+      "indexes": [
+        {
+          "name": "product_suggestion_outcomes_customer",
+          "columns": [
+            "customer_id",
+            "product_id"
+          ]
+        },
+        {
+          "name": "product_suggestion_outcomes_decided",
+          "columns": [
+            "decided_at"
+          ]
+        }
+      ]
     }
   ]
 };

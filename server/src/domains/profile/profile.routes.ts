@@ -7,13 +7,17 @@ import type { Services } from '../../entities/context.ts';
 import { loadRow } from '../../entities/read.ts';
 import type { Actor } from '../../platform/access/actor.ts';
 import { scopePredicate } from '../../platform/access/data-scope.ts';
-import { parseInput, requirePermission } from '../../platform/http.ts';
+import { inTransaction, parseInput, requirePermission } from '../../platform/http.ts';
 import { compileDefinition, conditionFields, type ConditionGroup, operatorsByKind, parseDefinition } from './conditions.ts';
 import { refreshProfiles } from './refresh.ts';
 import { loadProfileSettings, profileSettingsSchema } from './settings.ts';
+import { acceptSuggestion, skipSuggestion, suggestionStats, suggestionsFor } from './suggestions.ts';
 
 const idParams = z.strictObject({ id: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) });
 const previewBody = z.strictObject({ definition: z.unknown(), limit: z.number().int().min(1).max(100).optional() });
+const productParams = z.strictObject({ id: idParams.shape.id, productId: idParams.shape.id });
+const skipBody = z.strictObject({ reason: z.string().trim().min(1).max(500) });
+const statsQuery = z.strictObject({ from: z.iso.date().optional(), to: z.iso.date().optional() });
 const membersQuery = z.strictObject({ limit: z.coerce.number().int().min(1).max(200_000).default(100_000) });
 
 const parse = (value: unknown) => (typeof value === 'string' ? JSON.parse(value) : value);
@@ -107,6 +111,37 @@ export function registerProfileRoutes(app: FastifyInstance, services: Services):
       ...presentProfile(row),
       tags: tags.map((tag) => ({ tagId: Number(tag.tag_id), name: tag.name, color: tag.color, source: tag.source, since: tag.since, reason: parse(tag.reason) })),
     };
+  });
+
+  app.get('/api/customers/:id/suggestions', { schema: { tags: ['customer'], summary: 'Next-best-product: ranked products for the coverage gaps the customer may buy and the owner may sell, each with why' } }, async (request) => {
+    const actor = requirePermission(request, 'customer:view');
+    const { id } = parseInput(idParams, request.params);
+    await loadRow(db, customer, actor, id);
+    return suggestionsFor(db, id, services.clock.now().toISOString().slice(0, 10));
+  });
+
+  app.post('/api/customers/:id/suggestions/:productId/accept', { schema: { tags: ['customer'], summary: 'Accept a suggestion: opens a sales opportunity for the customer and records the outcome' } }, async (request, reply) => {
+    requirePermission(request, 'opportunity:create');
+    const { id, productId } = parseInput(productParams, request.params);
+    const opportunityId = await inTransaction(request, services, async (ctx) => acceptSuggestion(ctx, await loadRow(ctx.trx, customer, ctx.actor, id), productId));
+    return reply.code(201).send({ opportunityId });
+  });
+
+  app.post('/api/customers/:id/suggestions/:productId/skip', { schema: { tags: ['customer'], summary: 'Skip a suggestion with a reason (kept and reported)' } }, async (request, reply) => {
+    requirePermission(request, 'customer:edit');
+    const { id, productId } = parseInput(productParams, request.params);
+    const { reason } = parseInput(skipBody, request.body ?? {});
+    await inTransaction(request, services, async (ctx) => {
+      await loadRow(ctx.trx, customer, ctx.actor, id);
+      await skipSuggestion(ctx, id, productId, reason);
+    });
+    return reply.code(204).send();
+  });
+
+  app.get('/api/profiles/suggestion-stats', { schema: { tags: ['customer'], summary: 'Next-best-product acceptance rate and skip reasons within my data scope' } }, async (request) => {
+    const actor = requirePermission(request, 'customer:view');
+    const { from, to } = parseInput(statsQuery, request.query);
+    return suggestionStats(db, actor, from, to);
   });
 
   app.get('/api/profiles/settings', { schema: { tags: ['customer'], summary: 'Profile rule settings (tiers, needs model, risk weights)' } }, async (request) => {
