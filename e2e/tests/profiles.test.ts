@@ -22,6 +22,7 @@ describe('customer profiles and segments in the browser', () => {
       const [parent, child] = customers.map((row) => Number(row.id));
       await trx.updateTable('customers').set({ birth_date: '2019-05-01' }).where('id', '=', child!).execute();
       await createRecord(ctx, getEntity('customerRelation'), { customerId: parent, relatedId: child, relation: 'child' });
+      await createRecord(ctx, getEntity('product'), { name: '百万医疗E2E', insuranceType: 'health', insurer: '测试保险公司', minAge: 0, maxAge: 80, basePremium: 600, status: 'onSale' });
       await createRecord(ctx, getEntity('customerTag'), { name: '缺医疗保障', rule: JSON.stringify({ op: 'and', items: [{ field: 'profile.gaps', op: 'contains', value: 'no_medical' }] }) });
       return parent!;
     });
@@ -46,6 +47,13 @@ describe('customer profiles and segments in the browser', () => {
     // no untranslated rule keys
     expect(await page.getByTestId('customer-profile').innerText()).not.toContain('profile.');
     await shot(page, 'customer-profile');
+    // next-best-product: the medical product is suggested for the medical gap; skipping needs a reason
+    const suggestion = page.getByTestId('profile-suggestions');
+    expect(await suggestion.innerText()).toContain('百万医疗E2E');
+    await suggestion.locator('[data-testid^="suggestion-skip-"]').first().click();
+    await page.getByTestId('suggestion-skip-reason').fill('客户暂无预算');
+    await page.getByTestId('suggestion-skip-confirm').click();
+    await expect.poll(async () => page.getByTestId('suggestion-rate').innerText()).toContain('0/1');
   });
 
   it('the segment builder counts live and previews the members', async () => {

@@ -6,6 +6,7 @@ import { errorMessage } from '../../app/error-message.ts';
 import { labelOf } from '../../app/i18n.ts';
 import { findOption, formatDateTime, formatMoney } from '../../entity/format-value.ts';
 import { profileApi, profileKey, type Why } from './profile-api.ts';
+import { SuggestionsCard } from './SuggestionsCard.tsx';
 
 /** Rule data made readable for the why-text: lists joined, nested objects left out. */
 function whyParams(data: Record<string, unknown>): Record<string, unknown> {
@@ -26,6 +27,7 @@ export function WhyText({ why }: { why?: Why }) {
   // codes in the data read as words
   if (typeof why.data.lifeStage === 'string') params.lifeStage = t(`profile.lifeStage.${why.data.lifeStage}`);
   if (typeof why.data.level === 'string') params.level = t(`profile.riskLevel.${why.data.level}`, { defaultValue: why.data.level });
+  if (typeof why.data.gap === 'string') params.gap = t(`profile.gapCode.${why.data.gap}`, { defaultValue: why.data.gap });
   if (Array.isArray(why.data.gaps)) params.gaps = (why.data.gaps as string[]).map((code) => t(`profile.gapCode.${code}`, { defaultValue: code })).join(', ') || '-';
   return (
     <Typography.Text type="secondary" style={{ fontSize: 12 }} data-testid={`why-${why.rule}`}>
@@ -123,6 +125,7 @@ export function ProfilePanel({ customerId }: { customerId: number }) {
           </Space>
         </>
       )}
+      <SuggestionsCard customerId={customerId} />
       <Typography.Title level={5} style={{ marginTop: 16 }}>
         {t('profile.tagsTitle')}
       </Typography.Title>

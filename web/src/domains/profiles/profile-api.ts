@@ -52,7 +52,19 @@ export interface ConditionGroup {
 }
 export const isGroup = (item: Condition | ConditionGroup): item is ConditionGroup => 'items' in item;
 
+const suggestionsSchema = z.looseObject({
+  items: z.array(z.looseObject({ productId: z.number(), productName: z.string(), insuranceType: z.string(), basePremium: z.number().nullable().catch(null), score: z.number(), gapCode: z.string(), why })),
+  excluded: z.array(z.looseObject({ productId: z.number(), productName: z.string(), reason: z.string(), data: z.record(z.string(), z.unknown()).catch({}) })).catch([]),
+});
+export type Suggestions = z.infer<typeof suggestionsSchema>;
+const statsSchema = z.looseObject({ accepted: z.number(), skipped: z.number(), acceptanceRate: z.number().nullable() });
+const acceptedSchema = z.looseObject({ opportunityId: z.number() });
+
 export const profileApi = {
+  suggestions: (id: number, signal?: AbortSignal) => api.get(suggestionsSchema, `/api/customers/${id}/suggestions`, signal),
+  accept: (id: number, productId: number) => api.post(acceptedSchema, `/api/customers/${id}/suggestions/${productId}/accept`),
+  skip: (id: number, productId: number, reason: string) => api.send('POST', `/api/customers/${id}/suggestions/${productId}/skip`, { reason }),
+  suggestionStats: (signal?: AbortSignal) => api.get(statsSchema, '/api/profiles/suggestion-stats', signal),
   profile: (id: number, signal?: AbortSignal) => api.get(profileSchema, `/api/customers/${id}/profile`, signal),
   fields: (signal?: AbortSignal) => api.get(fieldsSchema, '/api/customer-segments/fields', signal),
   preview: (definition: ConditionGroup) => api.post(previewSchema, '/api/customer-segments/preview', { definition, limit: 20 }),
