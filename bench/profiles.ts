@@ -43,6 +43,10 @@ export async function profilesBench(options: BenchOptions) {
   try {
     const count = async (table: string) => Number((await db.selectFrom(table).select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow()).n);
     if ((await count('customers')) === 0) {
+      if (size > fallbackCustomers) {
+        size = fallbackCustomers;
+        line('note', `empty database: seeding ${size.toLocaleString('en')} customers rather than ${options.customers.toLocaleString('en')}`);
+      }
       const started = performance.now();
       await seedScale(services, size, 1);
       line('seeded', `${size.toLocaleString('en')} customers in ${seconds(performance.now() - started)}`);

@@ -116,6 +116,17 @@ export function ageBandOf(age: number | null, bounds: number[]): string {
   return `${lower}+`;
 }
 
+/** Occupation keywords, highest class first, lower-cased once per settings object. */
+const keywordCache = new WeakMap<ProfileSettings, { keyword: string; lower: string; class: number }[]>();
+function occupationKeywords(settings: ProfileSettings) {
+  let list = keywordCache.get(settings);
+  if (!list) {
+    list = [...settings.occupationClasses].sort((a, b) => b.class - a.class).flatMap((entry) => entry.keywords.map((keyword) => ({ keyword, lower: keyword.toLowerCase(), class: entry.class })));
+    keywordCache.set(settings, list);
+  }
+  return list;
+}
+
 /** Score 1..5 from four ascending lower bounds (higher is better). */
 const scoreUp = (value: number, bounds: number[]) => 1 + bounds.filter((bound) => value >= bound).length;
 
@@ -160,7 +171,7 @@ export function computeProfile(input: ProfileInput, settings: ProfileSettings, t
   if (!occupation) why.occupationClass = { rule: 'occupation_unknown', data: {} };
   else {
     const lower = occupation.toLowerCase();
-    const match = [...settings.occupationClasses].sort((a, b) => b.class - a.class).flatMap((entry) => entry.keywords.filter((keyword) => lower.includes(keyword.toLowerCase())).map((keyword) => ({ keyword, class: entry.class })))[0];
+    const match = occupationKeywords(settings).find((entry) => lower.includes(entry.lower));
     occupationClass = match?.class ?? 1;
     why.occupationClass = match ? { rule: 'occupation_keyword', data: { occupation, keyword: match.keyword, class: match.class } } : { rule: 'occupation_default', data: { occupation, class: 1 } };
   }
