@@ -11,7 +11,22 @@ import { rebuildAllProfiles, refreshProfiles } from '@insure/server/src/domains/
 import { seedScale } from '@insure/server/src/seed/scale.ts';
 import { systemActor } from '@insure/server/src/platform/access/system-actor.ts';
 import { sql } from 'kysely';
+import pg from 'pg';
 import { type BenchOptions, defaultDataDir, line, seconds } from './lib/common.ts';
+import { schemaOf } from './lib/postgres.ts';
+
+/** The benchmark's own PostgreSQL schema, created when missing (kept between runs: seeded once). */
+async function ensurePostgresSchema(url: string) {
+  const base = new URL(url);
+  base.searchParams.delete('options');
+  const client = new pg.Client({ connectionString: base.toString() });
+  await client.connect();
+  try {
+    await client.query(`create schema if not exists "${schemaOf(url)}"`);
+  } finally {
+    await client.end();
+  }
+}
 
 /** Without the requested SQLite data set, a smaller one is seeded (and named in the output). */
 const fallbackCustomers = 20_000;
@@ -36,6 +51,7 @@ export async function profilesBench(options: BenchOptions) {
     line('note', `no data set at ${options.dataDir}: using ${size.toLocaleString('en')} customers in ${dataDir}`);
   }
   fs.mkdirSync(dataDir, { recursive: true });
+  if (options.databaseUrl) await ensurePostgresSchema(options.databaseUrl);
   const config = loadConfig({ ...process.env, DATA_DIR: dataDir, DATABASE_URL: options.databaseUrl ?? '', LOG_LEVEL: 'silent' });
   const built = await buildApp({ config, logger: false });
   const { services } = built;
