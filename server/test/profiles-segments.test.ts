@@ -78,6 +78,22 @@ describe('segment results equal a straightforward query', () => {
     expect(assignment).toMatchObject({ source: 'manual' });
   });
 
+  it('custom fields (number range and text) in the same single query', async () => {
+    expectStatus(await admin.request('POST', '/api/custom-field-definitions', { entityName: 'customer', key: 'carCount', labelZh: '车辆数', labelEn: 'Cars', kind: 'number' }), 201, 'number field');
+    expectStatus(await admin.request('POST', '/api/custom-field-definitions', { entityName: 'customer', key: 'hobby', labelZh: '爱好', labelEn: 'Hobby', kind: 'text' }), 201, 'text field');
+    const customers = await rawRows<{ id: number }>(app, 'select id from customers where deleted_at is null order by id limit 12');
+    for (const [index, customer] of customers.entries()) {
+      const current = await admin.request('GET', `/api/customers/${customer.id}`);
+      expectStatus(await admin.request('PATCH', `/api/customers/${customer.id}`, { version: current.body.version, custom: { carCount: index % 4, hobby: index % 3 ? '钓鱼' : '登山' } }), 200, 'custom values');
+    }
+    const definition = { op: 'and', items: [{ field: 'custom.carCount', op: 'gte', value: 2 }, { field: 'custom.hobby', op: 'contains', value: '钓' }] };
+    const expected = customers.filter((_row, index) => index % 4 >= 2 && index % 3 !== 0).map((row) => Number(row.id));
+    const result = await preview(definition);
+    expect(result.items.map((item) => item.id)).toEqual(expected);
+    const unknown = await admin.request('POST', '/api/customer-segments/preview', { definition: { op: 'and', items: [{ field: 'custom.nope', op: 'eq', value: 1 }] } });
+    expect(unknown.body.reasons).toEqual({ 'definition.items.0.field': 'unknown_field' });
+  });
+
   it('saved segments return their member ids for campaigns and SMS sends', async () => {
     const definition = { op: 'and', items: [{ field: 'profile.holdings', op: 'contains', value: 'health' }] };
     const segment = expectStatus(await admin.request('POST', '/api/customer-segments', { name: '有医疗险', definition: JSON.stringify(definition), orgId: fx.headId }), 201, 'segment').body;
