@@ -336,7 +336,8 @@ export const platformTables: TableSpec[] = [
   },
   {
     // The computed profile of each customer (server/src/domains/profile): one row, rewritten whenever its inputs
-    // change. Columns are what segments and tag rules filter on; `why` explains every value (rule + data).
+    // change. Columns are what segments and tag rules filter on; the "why" of each value (rule + data) is computed
+    // with the values when one profile is shown, so it is not stored (the rebuild writes only these columns).
     name: 'customer_profiles',
     columns: [
       { name: 'customer_id', type: 'bigint', notNull: true, references: 'customers', onDelete: 'cascade' },
@@ -368,7 +369,6 @@ export const platformTables: TableSpec[] = [
       { name: 'claims_this_year', type: 'integer', notNull: true, default: 0 },
       { name: 'open_complaints', type: 'integer', notNull: true, default: 0 },
       { name: 'next_expiry_date', type: 'date' },
-      { name: 'details', type: 'json', notNull: true },
       { name: 'computed_at', type: 'timestamp', notNull: true },
     ],
     primaryKey: ['customer_id'],

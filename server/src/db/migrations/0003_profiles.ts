@@ -566,11 +566,6 @@ export const change: SchemaChange = {
           "type": "date"
         },
         {
-          "name": "details",
-          "type": "json",
-          "notNull": true
-        },
-        {
           "name": "computed_at",
           "type": "timestamp",
           "notNull": true

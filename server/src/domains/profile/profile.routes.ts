@@ -9,7 +9,8 @@ import type { Actor } from '../../platform/access/actor.ts';
 import { scopePredicate } from '../../platform/access/data-scope.ts';
 import { inTransaction, parseInput, requirePermission } from '../../platform/http.ts';
 import { compileDefinition, conditionFields, type ConditionGroup, operatorsByKind, parseDefinition } from './conditions.ts';
-import { refreshProfiles } from './refresh.ts';
+import type { ComputedProfile } from './compute.ts';
+import { computeFor, refreshProfiles } from './refresh.ts';
 import { loadProfileSettings, profileSettingsSchema } from './settings.ts';
 import { acceptSuggestion, skipSuggestion, suggestionStats, suggestionsFor } from './suggestions.ts';
 
@@ -23,17 +24,13 @@ const membersQuery = z.strictObject({ limit: z.coerce.number().int().min(1).max(
 const parse = (value: unknown) => (typeof value === 'string' ? JSON.parse(value) : value);
 const camel = (column: string) => column.replace(/_([a-z])/g, (_match, letter: string) => letter.toUpperCase());
 
-/** A stored profile row as the API shows it: values in camelCase (amounts in yuan), plus the details. */
-function presentProfile(row: Row) {
-  const { customer_id, details, computed_at, ...columns } = row;
+/** A computed profile as the API shows it: values in camelCase (amounts in yuan) with the details and why. */
+function presentProfile(customerId: number, computedAt: unknown, profile: ComputedProfile) {
   const values: Record<string, unknown> = {};
-  for (const [column, value] of Object.entries(columns)) values[camel(column)] = value;
-  values.totalPremium = Number(row.total_premium) / 100;
-  values.hasSpouse = row.has_spouse === true || row.has_spouse === 1;
-  values.holdingTypes = String(row.holding_types).split(',').filter(Boolean);
-  values.gapCodes = String(row.gap_codes).split(',').filter(Boolean);
-  if (values.satisfaction != null) values.satisfaction = Number(values.satisfaction);
-  return { customerId: Number(customer_id), computedAt: computed_at, values, ...(parse(details) as Record<string, unknown>) };
+  for (const [column, value] of Object.entries(profile.columns)) values[camel(column)] = value;
+  values.holdingTypes = profile.columns.holding_types.split(',').filter(Boolean);
+  values.gapCodes = profile.columns.gap_codes.split(',').filter(Boolean);
+  return { customerId, computedAt, values, ...profile.details };
 }
 
 /** The members of a segment definition, within the actor's data scope: one SQL query. */
@@ -93,12 +90,14 @@ export function registerProfileRoutes(app: FastifyInstance, services: Services):
     const actor = requirePermission(request, 'customer:view');
     const { id } = parseInput(idParams, request.params);
     await loadRow(db, customer, actor, id);
-    let row = await db.selectFrom('customer_profiles').selectAll().where('customer_id', '=', id).executeTakeFirst();
+    let row = await db.selectFrom('customer_profiles').select('computed_at').where('customer_id', '=', id).executeTakeFirst();
     if (!row) {
-      // Not computed yet (restored from the recycle bin, or before the first rebuild): computed now.
+      // Not stored yet (restored from the recycle bin, or before the first rebuild): stored now, for segments.
       await db.transaction().execute((trx) => refreshProfiles(trx, dialect, [id], services.clock.now()));
-      row = await db.selectFrom('customer_profiles').selectAll().where('customer_id', '=', id).executeTakeFirstOrThrow();
+      row = await db.selectFrom('customer_profiles').select('computed_at').where('customer_id', '=', id).executeTakeFirstOrThrow();
     }
+    // The values and their why are computed from the current data (the stored columns are the same values).
+    const profile = (await computeFor(db, id, services.clock.now()))!;
     const tags = await db
       .selectFrom('customer_tag_assignments as a')
       .innerJoin('customer_tags as t', 't.id', 'a.tag_id')
@@ -108,7 +107,7 @@ export function registerProfileRoutes(app: FastifyInstance, services: Services):
       .orderBy('a.since')
       .execute();
     return {
-      ...presentProfile(row),
+      ...presentProfile(id, row.computed_at, profile),
       tags: tags.map((tag) => ({ tagId: Number(tag.tag_id), name: tag.name, color: tag.color, source: tag.source, since: tag.since, reason: parse(tag.reason) })),
     };
   });

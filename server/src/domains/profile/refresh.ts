@@ -138,7 +138,6 @@ function profileRow(dialect: Dialect, customerId: number, profile: ComputedProfi
     ...columns,
     total_premium: Math.round(columns.total_premium * 100),
     has_spouse: dialect === 'postgres' ? columns.has_spouse : columns.has_spouse ? 1 : 0,
-    details: JSON.stringify(profile.details),
     computed_at: now,
   };
 }
@@ -152,6 +151,13 @@ async function refreshSlice(db: DB, dialect: Dialect, slice: Slice, settings: Pr
   for (let start = 0; start < rows.length; start += 500) await db.insertInto('customer_profiles').values(rows.slice(start, start + 500)).execute();
   await evaluateRuleTags(db, dialect, slice, now);
   return rows.length;
+}
+
+/** One customer's profile with its why, computed now from the current data (null: no such live customer). */
+export async function computeFor(db: DB, customerId: number, now: Date): Promise<ComputedProfile | null> {
+  const [inputs, settings] = await Promise.all([gatherInputs(db, { ids: [customerId] }), loadProfileSettings(db)]);
+  const input = inputs.get(customerId);
+  return input ? computeProfile(input, settings, now.toISOString().slice(0, 10)) : null;
 }
 
 /** Same-transaction refresh after a change (entity hooks): the customers' profiles and rule tags. */

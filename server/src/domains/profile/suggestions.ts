@@ -7,6 +7,7 @@ import type { Actor } from '../../platform/access/actor.ts';
 import { scopePredicate } from '../../platform/access/data-scope.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { Gap } from './compute.ts';
+import { computeFor } from './refresh.ts';
 
 /** How much each coverage gap weighs when products are ranked (the rest: 40). */
 const gapWeight: Record<string, number> = {
@@ -38,7 +39,6 @@ export interface Excluded {
 }
 
 const day = (value: unknown) => (value == null ? null : String(value).slice(0, 10));
-const parse = (value: unknown) => (typeof value === 'string' ? JSON.parse(value) : value) as { gaps?: Gap[] };
 
 /**
  * Next-best-product for one customer: products on sale of the types the profile's coverage gaps name, ranked by
@@ -46,11 +46,12 @@ const parse = (value: unknown) => (typeof value === 'string' ? JSON.parse(value)
  * product requires), not decided on in the last 90 days. Each says why; the left-out ones say why not.
  */
 export async function suggestionsFor(db: DB, customerId: number, today: string): Promise<{ items: Suggestion[]; excluded: Excluded[] }> {
-  const [customer, profile] = await Promise.all([
+  const [customer, computed] = await Promise.all([
     db.selectFrom('customers').select(['owner_id']).where('id', '=', customerId).executeTakeFirstOrThrow(),
-    db.selectFrom('customer_profiles').select(['age', 'life_stage', 'details']).where('customer_id', '=', customerId).executeTakeFirst(),
+    computeFor(db, customerId, new Date(`${today}T12:00:00.000Z`)),
   ]);
-  const gaps = profile ? (parse(profile.details).gaps ?? []) : [];
+  const profile = computed?.columns;
+  const gaps = computed?.details.gaps ?? [];
   if (!gaps.length) return { items: [], excluded: [] };
   const byType = new Map<string, Gap>();
   for (const gap of [...gaps].sort((a, b) => (gapWeight[b.code] ?? 40) - (gapWeight[a.code] ?? 40))) if (!byType.has(gap.insuranceType)) byType.set(gap.insuranceType, gap);
