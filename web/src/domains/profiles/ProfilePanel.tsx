@@ -8,11 +8,14 @@ import { findOption, formatDateTime, formatMoney } from '../../entity/format-val
 import { profileApi, profileKey, type Why } from './profile-api.ts';
 import { SuggestionsCard } from './SuggestionsCard.tsx';
 
-/** Rule data made readable for the why-text: lists joined, nested objects left out. */
+/** Lists of records the why-texts count rather than name. */
+const countedLists = new Set(['policies', 'external', 'expiredExternal', 'members', 'signals']);
+
+/** Rule data made readable for the why-text: lists joined (or counted), nested objects left out. */
 function whyParams(data: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(data)) {
-    if (Array.isArray(value)) out[key] = value.every((entry) => typeof entry !== 'object') ? value.join(', ') || '-' : value.length;
+    if (Array.isArray(value)) out[key] = countedLists.has(key) || value.some((entry) => typeof entry === 'object') ? value.length : value.join(', ') || '-';
     else if (value === null || value === undefined) out[key] = '-';
     else if (typeof value !== 'object') out[key] = value;
   }
