@@ -30,6 +30,9 @@ const customerFilled: Record<(typeof completenessFields)[number], string> = {
   incomeBand: 'income_band',
 };
 
+/** The policy columns the rules read (not the long texts such as coverage). */
+const policyColumns = ['id', 'policy_no', 'applicant_id', 'insured_id', 'insurance_type', 'status', 'start_date', 'end_date', 'premium', 'sum_insured', 'payment_frequency', 'next_due_date', 'deleted_at'];
+
 /** Everything the profiles of a slice of customers need, in one query per source table. */
 export async function gatherInputs(db: DB, slice: Slice): Promise<Map<number, ProfileInput>> {
   const customers = await db
@@ -66,8 +69,8 @@ export async function gatherInputs(db: DB, slice: Slice): Promise<Map<number, Pr
   // (deleted_at, …) list indexes and a scan of every live row, instead of the customer-reference index.
   const live = <T extends Row>(rows: T[]) => rows.filter((row) => row.deleted_at == null);
   const [asApplicant, asInsured, external, forward, backward, claims, tickets, surveys, interactions] = await Promise.all([
-    db.selectFrom('policies').selectAll().where(inSlice('applicant_id', slice) as never).execute().then(live),
-    db.selectFrom('policies').selectAll().where(inSlice('insured_id', slice) as never).execute().then(live),
+    db.selectFrom('policies').select(policyColumns).where(inSlice('applicant_id', slice) as never).execute().then(live),
+    db.selectFrom('policies').select(policyColumns).where(inSlice('insured_id', slice) as never).execute().then(live),
     db.selectFrom('external_policies').select(['id', 'customer_id', 'insurer', 'insurance_type', 'sum_insured', 'end_date', 'deleted_at']).where(inSlice('customer_id', slice) as never).execute().then(live),
     db
       .selectFrom('customer_relations as r')
