@@ -1,5 +1,5 @@
 /**
- * Benchmarks (figures, never assertions): npm run bench -- <seed|api|export|import|writes|commission|nodes|reports> [options]
+ * Benchmarks (figures, never assertions): npm run bench -- <seed|api|export|import|writes|commission|nodes|reports|profiles> [options]
  *   --customers N       data set size (default 1,000,000); picks /tmp/insure-bench/sqlite-N
  *   --data-dir DIR      SQLite data directory to seed / use instead
  *   --pg-schema NAME    use PostgreSQL (BENCH_PG_URL or postgres://postgres@127.0.0.1:5432/test), schema NAME
@@ -19,6 +19,7 @@ import { commissionBench } from './commission.ts';
 import { exportBench } from './export.ts';
 import { importBench } from './import.ts';
 import { nodesBench } from './nodes.ts';
+import { profilesBench } from './profiles.ts';
 import { reportsBench } from './reports.ts';
 import { defaultDataDir, line, machine } from './lib/common.ts';
 import { seedBench } from './seed.ts';
@@ -41,7 +42,7 @@ const { positionals, values } = parseArgs({
   },
 });
 
-const benches = { seed: seedBench, api: apiBench, export: exportBench, import: importBench, writes: writesBench, commission: commissionBench, nodes: nodesBench, reports: reportsBench } as const;
+const benches = { seed: seedBench, api: apiBench, export: exportBench, import: importBench, writes: writesBench, commission: commissionBench, nodes: nodesBench, reports: reportsBench, profiles: profilesBench } as const;
 const name = positionals[0] as keyof typeof benches | undefined;
 if (!name || !(name in benches)) {
   process.stderr.write(`usage: npm run bench -- <${Object.keys(benches).join('|')}> [--customers N] [--data-dir DIR] [--pg-schema NAME] [--duration S] [--connections C] [--only words] [--rows N] [--in-place] [--verify]\n`);

@@ -60,6 +60,9 @@ import { registerAnalysisRoutes } from './domains/reports/analysis.routes.ts';
 import { registerWorkbenchRoutes } from './domains/reports/workbench.routes.ts';
 import { registerPlanRoutes } from './domains/sales/plan.routes.ts';
 import { registerSalesHooks } from './domains/sales/sales.hooks.ts';
+import { registerProfileHooks } from './domains/profile/profile.hooks.ts';
+import { registerProfileRoutes } from './domains/profile/profile.routes.ts';
+import { rebuildAllProfiles } from './domains/profile/refresh.ts';
 import { registerAuditRoutes } from './platform/audit/audit.routes.ts';
 import { registerAuthentication } from './platform/auth/authenticate.ts';
 import { registerAuthRoutes } from './platform/auth/auth.routes.ts';
@@ -117,6 +120,7 @@ registerOpportunityHooks();
 registerCustomerPoolHooks();
 registerSmsHooks();
 registerSalesHooks();
+registerProfileHooks();
 
 /**
  * Migrations run through the owner's connection when MIGRATION_DATABASE_URL is set (the app's own role then
@@ -196,6 +200,7 @@ export async function buildApp(options: BuildOptions): Promise<App> {
   registerAnalysisRoutes(app, services);
   registerWorkbenchRoutes(app, services);
   registerIncentiveRoutes(app, services);
+  registerProfileRoutes(app, services);
   registerAccountRoutes(app, services);
   registerApiTokenRoutes(app, services);
   registerAuditRoutes(app, services);
@@ -212,6 +217,8 @@ export async function buildApp(options: BuildOptions): Promise<App> {
   const jobs: ScheduledJob[] = [
     { name: 'policy-lifecycle', pattern: '0 30 1 * * *', run: () => runPolicyLifecycle(services, config.POLICY_GRACE_DAYS) },
     { name: 'ticket-escalation', pattern: '0 */5 * * * *', run: () => runTicketEscalation(services) },
+    // Daily, after the policy lifecycle: date-based profile values (ages, expiries, recency) and rule tags.
+    { name: 'profiles-rebuild', pattern: '0 45 1 * * *', run: () => rebuildAllProfiles(services) },
     { name: 'customer-pool', pattern: '0 0 2 * * *', run: () => runCustomerPool(services) },
     { name: 'audit-archive', pattern: '0 15 2 * * *', run: () => archiveAuditLogs(services) },
     // Hourly, not daily: the reminder keys make repeats no-ops, and a node that was down catches up.

@@ -24,6 +24,7 @@ import { checkPasswordPolicy, generatePassword, hashPassword, passwordPolicyFrom
 import { audit } from './entities/write.ts';
 import { loadDemoData } from './seed/demo.ts';
 import { seedScale } from './seed/scale.ts';
+import { rebuildAllProfiles } from './domains/profile/refresh.ts';
 import { runPolicyLifecycle } from './domains/insurance/policy-lifecycle.job.ts';
 import { runTicketEscalation } from './domains/service/ticket.hooks.ts';
 import { runCustomerPool } from './domains/sales/customer-pool.ts';
@@ -60,6 +61,7 @@ const usage = `Usage: npm run cli -- <command> [options]
   backup restore <id | file> --yes          verify, take a safety backup, then restore (signs everyone out)
   backup prune                              apply the retention policy now
   jobs run customer-pool                    return customers without follow-up to the pool, notify owners (idempotent; daily)
+  profiles:rebuild [--customers N]          recompute every customer's profile and rule tags (N per batch, default 5000)
   jobs run sms                              queue today's reminders and pending events, then send what is due
   seed --demo [--customers N]               load the demo data set into an empty installation
   seed --customers N [--seed S]             bulk benchmark data: N customers, ~1.5 N policies, claims, signings…
@@ -182,6 +184,12 @@ async function main(argv: string[]) {
   if (command === 'jobs run ticket-escalation') {
     const counts = await withServices((services) => runTicketEscalation(services));
     process.stdout.write(`${JSON.stringify(counts)}\n`);
+    return;
+  }
+  if (command === 'profiles:rebuild') {
+    const started = Date.now();
+    const result = await withServices((services) => rebuildAllProfiles(services, Number(values.customers ?? 5000), (done) => process.stderr.write(`\r${done} customers`)));
+    process.stdout.write(`\n${JSON.stringify({ ...result, seconds: (Date.now() - started) / 1000 })}\n`);
     return;
   }
   if (command === 'jobs run customer-pool') {

@@ -70,6 +70,8 @@ async function sampleInput(entity: Entity): Promise<Record<string, unknown>> {
     }
     input[name] = sampleValue(field, name);
   }
+  // A household link joins two different customers.
+  if (entity.name === 'customerRelation') input.relatedId = (await admin.request('POST', '/api/customers', await sampleInput(getEntity('customer')))).body.id;
   return input;
 }
 

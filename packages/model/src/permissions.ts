@@ -83,7 +83,7 @@ export const builtinRoles: BuiltinRole[] = [
     permissions: () => [
       ...view('organisation', 'product', 'incentivePolicy', 'smsTemplate', 'trainingPlan', 'trainingCourse', 'trainingSession', 'ticketSla', 'serviceCalendar', 'surveyTemplate'),
       ...read('salesperson', 'policy', 'contract', 'claim', 'incentivePayout', 'trainingEnrolment', 'competitorAnalysis', 'competitor', 'pipelineStage', 'reportDefinition', 'qualification'),
-      ...write('customer', 'customerGroup', 'customerTag', 'consent', 'interaction', 'feedback', 'opportunity', 'salesPlan', 'signing', 'campaign', 'campaignParticipant', 'smsMessage', 'survey'),
+      ...write('customer', 'customerGroup', 'customerTag', 'customerSegment', 'customerRelation', 'externalPolicy', 'consent', 'interaction', 'feedback', 'opportunity', 'salesPlan', 'signing', 'campaign', 'campaignParticipant', 'smsMessage', 'survey'),
       'customer:reveal',
       'opportunity:delete',
       'salesPlan:approve',
@@ -98,8 +98,8 @@ export const builtinRoles: BuiltinRole[] = [
     name: { zh: '业务员', en: 'Salesperson' },
     dataScope: 'own',
     permissions: () => [
-      ...view('organisation', 'salesperson', 'product', 'policy', 'contract', 'claim', 'salesPlan', 'incentivePayout', 'trainingPlan', 'trainingCourse', 'trainingSession', 'trainingEnrolment', 'campaign', 'campaignParticipant', 'competitorAnalysis', 'competitor', 'customerGroup', 'customerTag', 'qualification', 'survey', 'surveyTemplate', 'reportDefinition'),
-      ...write('customer', 'consent', 'interaction', 'opportunity', 'signing', 'feedback'),
+      ...view('organisation', 'salesperson', 'product', 'policy', 'contract', 'claim', 'salesPlan', 'incentivePayout', 'trainingPlan', 'trainingCourse', 'trainingSession', 'trainingEnrolment', 'campaign', 'campaignParticipant', 'competitorAnalysis', 'competitor', 'customerGroup', 'customerTag', 'customerSegment', 'qualification', 'survey', 'surveyTemplate', 'reportDefinition'),
+      ...write('customer', 'customerRelation', 'externalPolicy', 'consent', 'interaction', 'opportunity', 'signing', 'feedback'),
       'customer:reveal',
       'incentiveRun:view',
       'salesPerformance:view',

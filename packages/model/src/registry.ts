@@ -11,7 +11,10 @@ import { contractAmendment } from './entities/contract-amendment.ts';
 import { customer } from './entities/customer.ts';
 import { customerAnalysis } from './entities/customer-analysis.ts';
 import { customerGroup } from './entities/customer-group.ts';
+import { customerRelation } from './entities/customer-relation.ts';
+import { customerSegment } from './entities/customer-segment.ts';
 import { customerTag } from './entities/customer-tag.ts';
+import { externalPolicy } from './entities/external-policy.ts';
 import { customFieldDefinition } from './entities/custom-field-definition.ts';
 import { feedback } from './entities/feedback.ts';
 import { incentivePayout } from './entities/incentive-payout.ts';
@@ -51,6 +54,9 @@ export const entities: readonly Entity[] = [
   customer,
   customerGroup,
   customerTag,
+  customerSegment,
+  customerRelation,
+  externalPolicy,
   consent,
   interaction,
   feedback,

@@ -334,6 +334,98 @@ export const platformTables: TableSpec[] = [
       { name: 'incentive_lines_policy', columns: ['policy_id', 'kind'] },
     ],
   },
+  {
+    // The computed profile of each customer (server/src/domains/profile): one row, rewritten whenever its inputs
+    // change. Columns are what segments and tag rules filter on; the "why" of each value (rule + data) is computed
+    // with the values when one profile is shown, so it is not stored (the rebuild writes only these columns).
+    name: 'customer_profiles',
+    columns: [
+      { name: 'customer_id', type: 'bigint', notNull: true, references: 'customers', onDelete: 'cascade' },
+      { name: 'age', type: 'integer' },
+      { name: 'age_band', type: 'text', notNull: true },
+      { name: 'life_stage', type: 'text', notNull: true },
+      { name: 'household_size', type: 'integer', notNull: true, default: 1 },
+      { name: 'minor_children', type: 'integer', notNull: true, default: 0 },
+      { name: 'has_spouse', type: 'boolean', notNull: true, default: false },
+      { name: 'region', type: 'text' },
+      { name: 'occupation_class', type: 'integer' },
+      { name: 'income_band', type: 'text' },
+      { name: 'value_tier', type: 'text', notNull: true },
+      { name: 'rfm_score', type: 'integer', notNull: true, default: 0 },
+      { name: 'total_premium', type: 'bigint', notNull: true, default: 0 },
+      { name: 'tenure_years', type: 'integer', notNull: true, default: 0 },
+      { name: 'policy_count', type: 'integer', notNull: true, default: 0 },
+      { name: 'active_policy_count', type: 'integer', notNull: true, default: 0 },
+      { name: 'holding_types', type: 'text', notNull: true, default: '' },
+      { name: 'gap_codes', type: 'text', notNull: true, default: '' },
+      { name: 'gap_count', type: 'integer', notNull: true, default: 0 },
+      { name: 'lapse_risk', type: 'integer', notNull: true, default: 0 },
+      { name: 'lapse_risk_level', type: 'text', notNull: true },
+      { name: 'satisfaction', type: 'real' },
+      { name: 'last_contact_at', type: 'timestamp' },
+      { name: 'engagement_level', type: 'text', notNull: true },
+      { name: 'completeness', type: 'integer', notNull: true, default: 0 },
+      { name: 'claim_count', type: 'integer', notNull: true, default: 0 },
+      { name: 'claims_this_year', type: 'integer', notNull: true, default: 0 },
+      { name: 'open_complaints', type: 'integer', notNull: true, default: 0 },
+      { name: 'next_expiry_date', type: 'date' },
+      { name: 'computed_at', type: 'timestamp', notNull: true },
+    ],
+    primaryKey: ['customer_id'],
+    indexes: [
+      { name: 'customer_profiles_tier', columns: ['value_tier'] },
+      { name: 'customer_profiles_stage', columns: ['life_stage'] },
+      { name: 'customer_profiles_risk', columns: ['lapse_risk'] },
+      { name: 'customer_profiles_expiry', columns: ['next_expiry_date'] },
+    ],
+  },
+  {
+    // Tags on a customer with since when and why: rule tags (source 'rule') kept by the profile module,
+    // manual tags (source 'manual') mirrored from customer.tagIds when they are put on.
+    name: 'customer_tag_assignments',
+    columns: [
+      { name: 'customer_id', type: 'bigint', notNull: true, references: 'customers', onDelete: 'cascade' },
+      { name: 'tag_id', type: 'bigint', notNull: true, references: 'customer_tags', onDelete: 'cascade' },
+      { name: 'source', type: 'text', notNull: true },
+      { name: 'since', type: 'timestamp', notNull: true },
+      { name: 'reason', type: 'json', notNull: true },
+    ],
+    primaryKey: ['customer_id', 'tag_id', 'source'],
+    indexes: [{ name: 'customer_tag_assignments_tag', columns: ['tag_id', 'customer_id'] }],
+  },
+  {
+    // Profile rule configuration (value tiers, needs model, risk weights…): one JSON document per key.
+    name: 'profile_settings',
+    columns: [
+      { name: 'key', type: 'text', notNull: true },
+      { name: 'value', type: 'json', notNull: true },
+      { name: 'updated_at', type: 'timestamp', notNull: true },
+      { name: 'updated_by', type: 'text' },
+    ],
+    primaryKey: ['key'],
+    indexes: [],
+  },
+  {
+    // Next-best-product outcomes: a salesperson accepted a suggestion (→ an opportunity) or skipped it with a reason.
+    name: 'product_suggestion_outcomes',
+    columns: [
+      { name: 'id', type: 'id' },
+      { name: 'customer_id', type: 'bigint', notNull: true, references: 'customers' },
+      { name: 'product_id', type: 'bigint', notNull: true, references: 'products' },
+      { name: 'outcome', type: 'text', notNull: true },
+      { name: 'reason', type: 'text' },
+      { name: 'gap_code', type: 'text' },
+      { name: 'score', type: 'integer', notNull: true, default: 0 },
+      { name: 'opportunity_id', type: 'bigint' },
+      { name: 'decided_by', type: 'bigint' },
+      { name: 'decider_name', type: 'text', notNull: true },
+      { name: 'decided_at', type: 'timestamp', notNull: true },
+    ],
+    indexes: [
+      { name: 'product_suggestion_outcomes_customer', columns: ['customer_id', 'product_id'] },
+      { name: 'product_suggestion_outcomes_decided', columns: ['decided_at'] },
+    ],
+  },
 ];
 
 /** The audit log is append-only at the database level, whatever the application does. */

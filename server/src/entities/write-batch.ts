@@ -135,6 +135,7 @@ export async function createRecords(ctx: WriteContext, entity: Entity, inputs: R
   }
 
   const written = ready.map(({ index }) => ids[index]!);
+  await hooksFor(entity.name).afterCreate?.(ctx, entity, written);
   const inScope = new Set<number>();
   const after = new Map<number, Row>();
   for (const chunk of inChunks(written, 500)) {

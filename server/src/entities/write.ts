@@ -195,6 +195,7 @@ export async function createRecord(ctx: WriteContext, entity: Entity, input: Rec
   if (entity.workflow) await recordCreation(ctx, entity, id);
   await writeRefMany(ctx, entity, id, values);
   await hooks.afterWrite?.(ctx, entity, id, values, null);
+  await hooks.afterCreate?.(ctx, entity, [id]);
   await assertInScope(ctx, entity, id);
   const after = await ctx.trx.selectFrom(entity.table).selectAll().where('id', '=', id).executeTakeFirstOrThrow();
   await audit(ctx, entity.name, id, 'create', diffForAudit(entity, null, after, values));

@@ -36,6 +36,7 @@ const CommissionPage = lazy(() => import('../domains/sales/CommissionPage.tsx').
 const StatementPage = lazy(() => import('../domains/sales/StatementPage.tsx').then((module) => ({ default: module.StatementPage })));
 const ReportsPage = lazy(() => import('../domains/reports/ReportsPage.tsx').then((module) => ({ default: module.ReportsPage })));
 const CustomerAnalysisPage = lazy(() => import('../domains/reports/CustomerAnalysisPage.tsx').then((module) => ({ default: module.CustomerAnalysisPage })));
+const SegmentBuilderPage = lazy(() => import('../domains/profiles/SegmentBuilderPage.tsx').then((module) => ({ default: module.SegmentBuilderPage })));
 const ForbiddenPage = lazy(() => import('../pages/ForbiddenPage.tsx').then((module) => ({ default: module.ForbiddenPage })));
 const NotFoundPage = lazy(() => import('../pages/NotFoundPage.tsx').then((module) => ({ default: module.NotFoundPage })));
 
@@ -69,6 +70,14 @@ export function AppRoutes() {
           <Route index element={<WorkbenchPage />} />
           <Route path="m/:plural" element={<EntityRoute />} />
           <Route path="customers/:id" element={<Customer360Page />} />
+          <Route
+            path="segments/builder"
+            element={
+              <RequirePermission permission="customerSegment:view">
+                <SegmentBuilderPage />
+              </RequirePermission>
+            }
+          />
           <Route path="policies/:id" element={<PolicyPage />} />
           <Route path="claims/:id" element={<ClaimPage />} />
           <Route

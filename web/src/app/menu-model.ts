@@ -42,6 +42,7 @@ export const domainPages: { after: string; path: string; labelKey: string; icon:
   { after: 'interaction', path: '/follow-ups', labelKey: 'menu.followUps', icon: 'BellOutlined', testId: 'follow-ups' },
   { after: 'survey', path: '/surveys/satisfaction', labelKey: 'menu.satisfaction', icon: 'SmileOutlined', testId: 'satisfaction' },
   { after: 'trainingEnrolment', path: '/my-training', labelKey: 'menu.myTraining', icon: 'ReadOutlined', testId: 'my-training' },
+  { after: 'customerSegment', path: '/segments/builder', labelKey: 'menu.segmentBuilder', icon: 'TagsOutlined', testId: 'segment-builder' },
   { after: 'customer', path: '/customer-pool', labelKey: 'menu.customerPool', icon: 'ContactsOutlined', testId: 'customer-pool' },
   { after: 'opportunity', path: '/sales/pipeline-statistics', labelKey: 'menu.pipelineStatistics', icon: 'BarChartOutlined', testId: 'pipeline-statistics' },
   { after: 'competitor', path: '/sales/competitor-report', labelKey: 'menu.competitorReport', icon: 'FundOutlined', testId: 'competitor-report' },

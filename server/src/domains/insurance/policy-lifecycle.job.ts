@@ -1,3 +1,4 @@
+import { refreshProfiles } from '../profile/refresh.ts';
 import { getEntity } from '@insure/model/registry';
 import { sql } from 'kysely';
 import { systemContext } from '../../bootstrap.ts';
@@ -28,6 +29,7 @@ export async function runPolicyLifecycle(services: Services, graceDays: number):
         const ctx = systemContext(services, trx);
         const candidates = await trx.selectFrom('policies').select('id').where('status', '=', move.from).where('deleted_at', 'is', null).where(move.where).orderBy('id').limit(500).execute();
         let done = 0;
+        const moved: number[] = [];
         for (const { id } of candidates) {
           const result = await trx
             .updateTable('policies')
@@ -39,7 +41,13 @@ export async function runPolicyLifecycle(services: Services, graceDays: number):
           await recordEvent(ctx, policy, Number(id), move.action, move.from, move.to, null, { date: today });
           await audit(ctx, 'policy', Number(id), `transition:${move.action}`, { status: { before: move.from, after: move.to } });
           await followPolicy(ctx, Number(id), move.to);
+          moved.push(Number(id));
           done++;
+        }
+        // The holders' profiles follow (holdings, lapse risk) in the same transaction.
+        if (moved.length) {
+          const holders = await trx.selectFrom('policies').select(['applicant_id', 'insured_id']).where('id', 'in', moved).execute();
+          await refreshProfiles(trx, services.database.dialect, holders.flatMap((row) => [row.applicant_id as number, row.insured_id as number | null]), ctx.now);
         }
         return { done, more: candidates.length === 500 };
       });

@@ -3,6 +3,7 @@ import { getEntity } from '@insure/model/registry';
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import { z } from 'zod';
+import { segmentCustomerIds } from '../profile/profile.routes.ts';
 import type { Services } from '../../entities/context.ts';
 import { loadRow, scopedRows } from '../../entities/read.ts';
 import { revealField } from '../../entities/row-mapper.ts';
@@ -21,6 +22,8 @@ const audienceBody = z.strictObject({
   templateId: id,
   customerIds: z.array(id).max(5000).optional(),
   groupId: id.optional(),
+  /** A saved segment (客户分群): its members in the asker's scope. */
+  segmentId: id.optional(),
 });
 export const optOutSources = ['customerRequest', 'smsReply', 'staff', 'consentWithdrawn'] as const;
 const optOutBody = z.strictObject({ customerId: id, optedOut: z.boolean(), source: z.enum(optOutSources), note: z.string().max(500).optional() });
@@ -87,12 +90,17 @@ export function registerSmsRoutes(app: FastifyInstance, services: Services): voi
 
   /** Customers of a manual send, in the asker's scope: who gets it, who is left out and why, and the cost. */
   async function audience(actor: Parameters<typeof scopedRows>[2], body: z.output<typeof audienceBody>) {
-    if (!body.customerIds?.length && !body.groupId) throw new AppError('VALIDATION', {}, { customerIds: { reason: 'required' } });
+    if (!body.customerIds?.length && !body.groupId && !body.segmentId) throw new AppError('VALIDATION', {}, { customerIds: { reason: 'required' } });
     const db = services.database.db;
     const template = await loadRow(db, smsTemplate, actor, body.templateId);
     let query = scopedRows(db, customer, actor).selectAll('customers');
     if (body.customerIds?.length) query = query.where('customers.id', 'in', body.customerIds);
     if (body.groupId) query = query.where('customers.id', 'in', db.selectFrom('customers__group_ids').select('owner_id').where('target_id', '=', body.groupId));
+    if (body.segmentId) {
+      if (!actor.permissions.has('customerSegment:view')) throw new AppError('FORBIDDEN', { permission: 'customerSegment:view' });
+      const members = await segmentCustomerIds(services, actor, body.segmentId, 5000);
+      query = query.where('customers.id', 'in', members.length ? members : [0]);
+    }
     const rows = await query.orderBy('customers.id').limit(5000).execute();
     const recipients: { customerId: number; name: string }[] = [];
     const excluded: { customerId: number; name: string; reason: string }[] = [];

@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import { z } from 'zod';
 import { joinTableName } from '../../db/entity-tables.ts';
+import { segmentCustomerIds } from '../profile/profile.routes.ts';
 import type { Services } from '../../entities/context.ts';
 import { registerHooks } from '../../entities/hooks.ts';
 import { loadRow, scopedRows } from '../../entities/read.ts';
@@ -43,22 +44,28 @@ export function registerCampaignHooks(): void {
   });
 }
 
+const audienceBody = z.strictObject({ segmentId: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional() });
+
 export function registerCampaignRoutes(app: FastifyInstance, services: Services): void {
   const campaign = getEntity('campaign');
   const participant = getEntity('campaignParticipant');
   const { db } = services.database;
 
   app.post('/api/campaigns/:id/participants/from-audience', { schema: { tags: ['campaign'], summary: "Invite the campaign's target customer group (customers in the caller's scope, not yet invited)" } }, async (request, reply) => {
-    requirePermission(request, 'campaignParticipant:create');
+    const actor = requirePermission(request, 'campaignParticipant:create');
     const { id } = parseInput(idParams, request.params);
+    // The target is the campaign's customer group, or a saved segment named in the body.
+    const { segmentId } = parseInput(audienceBody, request.body ?? {});
+    if (segmentId && !actor.permissions.has('customerSegment:view')) throw new AppError('FORBIDDEN', { permission: 'customerSegment:view' });
+    const members = segmentId ? await segmentCustomerIds(services, actor, segmentId, 5001) : null;
     const added = await inTransaction(request, services, async (ctx) => {
       const row = await loadRow(ctx.trx, campaign, ctx.actor, id);
-      if (row.audience_group_id == null) throw new AppError('VALIDATION', {}, { audienceGroupId: { reason: 'required' } });
+      if (row.audience_group_id == null && !members) throw new AppError('VALIDATION', {}, { audienceGroupId: { reason: 'required' } });
       const customer = getEntity('customer');
       const join = joinTableName(customer, 'groupIds');
       const customers = await scopedRows(ctx.trx, customer, ctx.actor)
         .select('customers.id')
-        .where('customers.id', 'in', ctx.trx.selectFrom(join).select(`${join}.owner_id`).where(`${join}.target_id`, '=', Number(row.audience_group_id)))
+        .where('customers.id', 'in', members ? (members.length ? members : [0]) : ctx.trx.selectFrom(join).select(`${join}.owner_id`).where(`${join}.target_id`, '=', Number(row.audience_group_id)))
         .where(({ not, exists, selectFrom }) => not(exists(selectFrom('campaign_participants').select('campaign_participants.id').where('campaign_participants.campaign_id', '=', id).whereRef('campaign_participants.customer_id', '=', 'customers.id').where('campaign_participants.deleted_at', 'is', null))))
         .orderBy('customers.id')
         .limit(5001)

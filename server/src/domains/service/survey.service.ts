@@ -1,3 +1,4 @@
+import { refreshProfiles } from '../profile/refresh.ts';
 import { createHash, randomBytes } from 'node:crypto';
 import { getEntity } from '@insure/model/registry';
 import { systemContext } from '../../bootstrap.ts';
@@ -74,6 +75,7 @@ export async function answerSurvey(ctx: WriteContext, survey: Row, input: Record
     .executeTakeFirst();
   if (Number(updated.numUpdatedRows) !== 1) throw new AppError('INVALID_TRANSITION', { status: 'answered', action: 'answer', allowed: [] });
   await audit(ctx, 'survey', Number(survey.id), 'answer', { via, csat: scored.csat, nps: scored.nps });
+  await refreshProfiles(ctx.trx, ctx.services.database.dialect, [Number(survey.customer_id)], ctx.now);
   let ticketId: number | null = null;
   if (isLowScore(scored.csat, scored.nps, Number(template.low_score_threshold ?? 2))) {
     // Opened by the system: the customer (link) has no account, and the ticket belongs to the survey's organisation.

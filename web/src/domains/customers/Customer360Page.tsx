@@ -13,10 +13,13 @@ import { customerEntity } from './customer-api.ts';
 import { CustomerSummaryPanel } from './CustomerSummaryPanel.tsx';
 import { CustomerTimeline } from './CustomerTimeline.tsx';
 import { SmsOptOutPanel } from '../notifications/SmsOptOutPanel.tsx';
+import { ProfilePanel } from '../profiles/ProfilePanel.tsx';
 
 /** The customer's records in other modules: tab key (label `customer360.tab.<key>`), module, the field pointing at the customer. */
 const recordTabs: { key: string; entity: string; field: string; columns?: string[] }[] = [
   { key: 'policies', entity: 'policy', field: 'applicantId', columns: ['policyNo', 'insuredId', 'productId', 'startDate', 'endDate', 'premium', 'sumInsured'] },
+  { key: 'household', entity: 'customerRelation', field: 'customerId', columns: ['relation', 'relatedId', 'note'] },
+  { key: 'externalPolicies', entity: 'externalPolicy', field: 'customerId', columns: ['insurer', 'insuranceType', 'sumInsured', 'endDate'] },
   { key: 'insured', entity: 'policy', field: 'insuredId', columns: ['policyNo', 'applicantId', 'productId', 'startDate', 'endDate', 'premium', 'sumInsured'] },
   { key: 'contracts', entity: 'contract', field: 'customerId' },
   { key: 'claims', entity: 'claim', field: 'insuredId', columns: ['claimNo', 'policyId', 'claimType', 'incidentAt', 'requestedAmount', 'paidAmount'] },
@@ -32,6 +35,7 @@ function CustomerSections({ row }: { row: EntityRow }) {
   const { t } = useTranslation();
   const me = useMe();
   const tabs = [
+    { key: 'profile', label: t('customer360.tab.profile'), children: <ProfilePanel customerId={row.id} /> },
     ...recordTabs.flatMap((tab) => {
       const entity = getEntity(tab.entity);
       if (!hasPermission(me, `${entity.name}:view`)) return [];
