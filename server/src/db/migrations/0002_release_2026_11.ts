@@ -22,8 +22,25 @@ export const change: SchemaChange = {
     {
       "table": "training_enrolments",
       "column": {
+        "name": "session_id",
+        "type": "bigint",
+        "references": "training_sessions",
+        "notNull": false
+      }
+    },
+    {
+      "table": "training_enrolments",
+      "column": {
         "name": "passed",
         "type": "boolean",
+        "notNull": false
+      }
+    },
+    {
+      "table": "training_enrolments",
+      "column": {
+        "name": "feedback_rating",
+        "type": "bigint",
         "notNull": false
       }
     },
@@ -32,6 +49,14 @@ export const change: SchemaChange = {
       "column": {
         "name": "owned_since",
         "type": "timestamp",
+        "notNull": false
+      }
+    },
+    {
+      "table": "customer_tags",
+      "column": {
+        "name": "rule",
+        "type": "text",
         "notNull": false
       }
     },
@@ -447,6 +472,18 @@ export const change: SchemaChange = {
           "id desc"
         ],
         "pattern": true
+      }
+    },
+    {
+      "table": "training_enrolments",
+      "index": {
+        "name": "training_enrolments_session_id_list",
+        "columns": [
+          "session_id",
+          "deleted_at",
+          "status",
+          "id desc"
+        ]
       }
     },
     {
@@ -1038,6 +1075,138 @@ export const change: SchemaChange = {
   ],
   "createTables": [
     {
+      "name": "training_sessions",
+      "columns": [
+        {
+          "name": "id",
+          "type": "id"
+        },
+        {
+          "name": "code",
+          "type": "text",
+          "notNull": true
+        },
+        {
+          "name": "status",
+          "type": "text",
+          "notNull": true,
+          "default": "planned"
+        },
+        {
+          "name": "version",
+          "type": "integer",
+          "notNull": true,
+          "default": 1
+        },
+        {
+          "name": "created_at",
+          "type": "timestamp",
+          "notNull": true
+        },
+        {
+          "name": "updated_at",
+          "type": "timestamp",
+          "notNull": true
+        },
+        {
+          "name": "created_by",
+          "type": "bigint"
+        },
+        {
+          "name": "updated_by",
+          "type": "bigint"
+        },
+        {
+          "name": "deleted_at",
+          "type": "timestamp"
+        },
+        {
+          "name": "course_id",
+          "type": "bigint",
+          "references": "training_courses"
+        },
+        {
+          "name": "name",
+          "type": "text"
+        },
+        {
+          "name": "starts_at",
+          "type": "timestamp"
+        },
+        {
+          "name": "ends_at",
+          "type": "timestamp"
+        },
+        {
+          "name": "location",
+          "type": "text"
+        },
+        {
+          "name": "trainer",
+          "type": "text"
+        },
+        {
+          "name": "capacity",
+          "type": "bigint"
+        },
+        {
+          "name": "org_id",
+          "type": "bigint",
+          "references": "organisations"
+        }
+      ],
+      "indexes": [
+        {
+          "name": "training_sessions_code_uq",
+          "columns": [
+            "code"
+          ],
+          "unique": true,
+          "pattern": true
+        },
+        {
+          "name": "training_sessions_live_order",
+          "columns": [
+            "deleted_at",
+            "id desc"
+          ]
+        },
+        {
+          "name": "training_sessions_course_id_list",
+          "columns": [
+            "course_id",
+            "deleted_at",
+            "status",
+            "id desc"
+          ]
+        },
+        {
+          "name": "training_sessions_name_search",
+          "columns": [
+            "name",
+            "deleted_at",
+            "id desc"
+          ],
+          "pattern": true
+        },
+        {
+          "name": "training_sessions_starts_at_idx",
+          "columns": [
+            "starts_at"
+          ]
+        },
+        {
+          "name": "training_sessions_org_id_list",
+          "columns": [
+            "org_id",
+            "deleted_at",
+            "status",
+            "id desc"
+          ]
+        }
+      ]
+    },
+    {
       "name": "qualifications",
       "columns": [
         {
@@ -1163,6 +1332,399 @@ export const change: SchemaChange = {
           "name": "qualifications_org_id_list",
           "columns": [
             "org_id",
+            "deleted_at",
+            "status",
+            "id desc"
+          ]
+        }
+      ]
+    },
+    {
+      "name": "customer_segments",
+      "columns": [
+        {
+          "name": "id",
+          "type": "id"
+        },
+        {
+          "name": "code",
+          "type": "text",
+          "notNull": true
+        },
+        {
+          "name": "status",
+          "type": "text",
+          "notNull": true,
+          "default": "normal"
+        },
+        {
+          "name": "version",
+          "type": "integer",
+          "notNull": true,
+          "default": 1
+        },
+        {
+          "name": "created_at",
+          "type": "timestamp",
+          "notNull": true
+        },
+        {
+          "name": "updated_at",
+          "type": "timestamp",
+          "notNull": true
+        },
+        {
+          "name": "created_by",
+          "type": "bigint"
+        },
+        {
+          "name": "updated_by",
+          "type": "bigint"
+        },
+        {
+          "name": "deleted_at",
+          "type": "timestamp"
+        },
+        {
+          "name": "name",
+          "type": "text"
+        },
+        {
+          "name": "description",
+          "type": "text"
+        },
+        {
+          "name": "definition",
+          "type": "text"
+        },
+        {
+          "name": "last_count",
+          "type": "bigint"
+        },
+        {
+          "name": "org_id",
+          "type": "bigint",
+          "references": "organisations"
+        }
+      ],
+      "indexes": [
+        {
+          "name": "customer_segments_code_uq",
+          "columns": [
+            "code"
+          ],
+          "unique": true,
+          "pattern": true
+        },
+        {
+          "name": "customer_segments_live_order",
+          "columns": [
+            "deleted_at",
+            "id desc"
+          ]
+        },
+        {
+          "name": "customer_segments_name_search",
+          "columns": [
+            "name",
+            "deleted_at",
+            "id desc"
+          ],
+          "pattern": true
+        },
+        {
+          "name": "customer_segments_org_id_list",
+          "columns": [
+            "org_id",
+            "deleted_at",
+            "status",
+            "id desc"
+          ]
+        }
+      ]
+    },
+    {
+      "name": "customer_relations",
+      "columns": [
+        {
+          "name": "id",
+          "type": "id"
+        },
+        {
+          "name": "code",
+          "type": "text",
+          "notNull": true
+        },
+        {
+          "name": "status",
+          "type": "text",
+          "notNull": true,
+          "default": "normal"
+        },
+        {
+          "name": "version",
+          "type": "integer",
+          "notNull": true,
+          "default": 1
+        },
+        {
+          "name": "created_at",
+          "type": "timestamp",
+          "notNull": true
+        },
+        {
+          "name": "updated_at",
+          "type": "timestamp",
+          "notNull": true
+        },
+        {
+          "name": "created_by",
+          "type": "bigint"
+        },
+        {
+          "name": "updated_by",
+          "type": "bigint"
+        },
+        {
+          "name": "deleted_at",
+          "type": "timestamp"
+        },
+        {
+          "name": "customer_id",
+          "type": "bigint",
+          "references": "customers"
+        },
+        {
+          "name": "relation",
+          "type": "text"
+        },
+        {
+          "name": "related_id",
+          "type": "bigint",
+          "references": "customers"
+        },
+        {
+          "name": "note",
+          "type": "text"
+        },
+        {
+          "name": "org_id",
+          "type": "bigint",
+          "references": "organisations"
+        },
+        {
+          "name": "owner_id",
+          "type": "bigint",
+          "references": "salespeople"
+        }
+      ],
+      "indexes": [
+        {
+          "name": "customer_relations_code_uq",
+          "columns": [
+            "code"
+          ],
+          "unique": true,
+          "pattern": true
+        },
+        {
+          "name": "customer_relations_live_order",
+          "columns": [
+            "deleted_at",
+            "id desc"
+          ]
+        },
+        {
+          "name": "customer_relations_customer_id_list",
+          "columns": [
+            "customer_id",
+            "deleted_at",
+            "status",
+            "id desc"
+          ]
+        },
+        {
+          "name": "customer_relations_relation_list",
+          "columns": [
+            "relation",
+            "deleted_at",
+            "status",
+            "id desc"
+          ]
+        },
+        {
+          "name": "customer_relations_related_id_list",
+          "columns": [
+            "related_id",
+            "deleted_at",
+            "status",
+            "id desc"
+          ]
+        },
+        {
+          "name": "customer_relations_org_id_list",
+          "columns": [
+            "org_id",
+            "deleted_at",
+            "status",
+            "id desc"
+          ]
+        },
+        {
+          "name": "customer_relations_owner_id_list",
+          "columns": [
+            "owner_id",
+            "deleted_at",
+            "status",
+            "id desc"
+          ]
+        }
+      ]
+    },
+    {
+      "name": "external_policies",
+      "columns": [
+        {
+          "name": "id",
+          "type": "id"
+        },
+        {
+          "name": "code",
+          "type": "text",
+          "notNull": true
+        },
+        {
+          "name": "status",
+          "type": "text",
+          "notNull": true,
+          "default": "normal"
+        },
+        {
+          "name": "version",
+          "type": "integer",
+          "notNull": true,
+          "default": 1
+        },
+        {
+          "name": "created_at",
+          "type": "timestamp",
+          "notNull": true
+        },
+        {
+          "name": "updated_at",
+          "type": "timestamp",
+          "notNull": true
+        },
+        {
+          "name": "created_by",
+          "type": "bigint"
+        },
+        {
+          "name": "updated_by",
+          "type": "bigint"
+        },
+        {
+          "name": "deleted_at",
+          "type": "timestamp"
+        },
+        {
+          "name": "customer_id",
+          "type": "bigint",
+          "references": "customers"
+        },
+        {
+          "name": "insurer",
+          "type": "text"
+        },
+        {
+          "name": "insurance_type",
+          "type": "text"
+        },
+        {
+          "name": "sum_insured",
+          "type": "bigint"
+        },
+        {
+          "name": "annual_premium",
+          "type": "bigint"
+        },
+        {
+          "name": "end_date",
+          "type": "date"
+        },
+        {
+          "name": "org_id",
+          "type": "bigint",
+          "references": "organisations"
+        },
+        {
+          "name": "owner_id",
+          "type": "bigint",
+          "references": "salespeople"
+        }
+      ],
+      "indexes": [
+        {
+          "name": "external_policies_code_uq",
+          "columns": [
+            "code"
+          ],
+          "unique": true,
+          "pattern": true
+        },
+        {
+          "name": "external_policies_live_order",
+          "columns": [
+            "deleted_at",
+            "id desc"
+          ]
+        },
+        {
+          "name": "external_policies_customer_id_list",
+          "columns": [
+            "customer_id",
+            "deleted_at",
+            "status",
+            "id desc"
+          ]
+        },
+        {
+          "name": "external_policies_insurer_search",
+          "columns": [
+            "insurer",
+            "deleted_at",
+            "id desc"
+          ],
+          "pattern": true
+        },
+        {
+          "name": "external_policies_insurance_type_list",
+          "columns": [
+            "insurance_type",
+            "deleted_at",
+            "status",
+            "id desc"
+          ]
+        },
+        {
+          "name": "external_policies_end_date_idx",
+          "columns": [
+            "end_date"
+          ]
+        },
+        {
+          "name": "external_policies_org_id_list",
+          "columns": [
+            "org_id",
+            "deleted_at",
+            "status",
+            "id desc"
+          ]
+        },
+        {
+          "name": "external_policies_owner_id_list",
+          "columns": [
+            "owner_id",
             "deleted_at",
             "status",
             "id desc"
@@ -1390,6 +1952,11 @@ export const change: SchemaChange = {
         {
           "name": "resolution_hours",
           "type": "real"
+        },
+        {
+          "name": "calendar_id",
+          "type": "bigint",
+          "references": "service_calendars"
         }
       ],
       "indexes": [
@@ -1425,6 +1992,117 @@ export const change: SchemaChange = {
             "status",
             "id desc"
           ]
+        },
+        {
+          "name": "ticket_slas_calendar_id_list",
+          "columns": [
+            "calendar_id",
+            "deleted_at",
+            "status",
+            "id desc"
+          ]
+        }
+      ]
+    },
+    {
+      "name": "service_calendars",
+      "columns": [
+        {
+          "name": "id",
+          "type": "id"
+        },
+        {
+          "name": "code",
+          "type": "text",
+          "notNull": true
+        },
+        {
+          "name": "status",
+          "type": "text",
+          "notNull": true,
+          "default": "normal"
+        },
+        {
+          "name": "version",
+          "type": "integer",
+          "notNull": true,
+          "default": 1
+        },
+        {
+          "name": "created_at",
+          "type": "timestamp",
+          "notNull": true
+        },
+        {
+          "name": "updated_at",
+          "type": "timestamp",
+          "notNull": true
+        },
+        {
+          "name": "created_by",
+          "type": "bigint"
+        },
+        {
+          "name": "updated_by",
+          "type": "bigint"
+        },
+        {
+          "name": "deleted_at",
+          "type": "timestamp"
+        },
+        {
+          "name": "name",
+          "type": "text"
+        },
+        {
+          "name": "work_days",
+          "type": "text"
+        },
+        {
+          "name": "day_start",
+          "type": "text"
+        },
+        {
+          "name": "day_end",
+          "type": "text"
+        },
+        {
+          "name": "utc_offset_minutes",
+          "type": "bigint"
+        },
+        {
+          "name": "holidays",
+          "type": "text"
+        },
+        {
+          "name": "extra_workdays",
+          "type": "text"
+        }
+      ],
+      "indexes": [
+        {
+          "name": "service_calendars_code_uq",
+          "columns": [
+            "code"
+          ],
+          "unique": true,
+          "pattern": true
+        },
+        {
+          "name": "service_calendars_live_order",
+          "columns": [
+            "deleted_at",
+            "id desc"
+          ]
+        },
+        {
+          "name": "service_calendars_name_search",
+          "columns": [
+            "name",
+            "deleted_at",
+            "id desc"
+          ],
+          "pattern": true
         }
       ]
     },
@@ -2731,6 +3409,350 @@ export const change: SchemaChange = {
           ]
         }
       ]
+    },
+    {
+      "name": "customer_profiles",
+      "columns": [
+        {
+          "name": "customer_id",
+          "type": "bigint",
+          "notNull": true,
+          "references": "customers",
+          "onDelete": "cascade"
+        },
+        {
+          "name": "age",
+          "type": "integer"
+        },
+        {
+          "name": "age_band",
+          "type": "text",
+          "notNull": true
+        },
+        {
+          "name": "life_stage",
+          "type": "text",
+          "notNull": true
+        },
+        {
+          "name": "household_size",
+          "type": "integer",
+          "notNull": true,
+          "default": 1
+        },
+        {
+          "name": "minor_children",
+          "type": "integer",
+          "notNull": true,
+          "default": 0
+        },
+        {
+          "name": "has_spouse",
+          "type": "boolean",
+          "notNull": true,
+          "default": false
+        },
+        {
+          "name": "region",
+          "type": "text"
+        },
+        {
+          "name": "occupation_class",
+          "type": "integer"
+        },
+        {
+          "name": "income_band",
+          "type": "text"
+        },
+        {
+          "name": "value_tier",
+          "type": "text",
+          "notNull": true
+        },
+        {
+          "name": "rfm_score",
+          "type": "integer",
+          "notNull": true,
+          "default": 0
+        },
+        {
+          "name": "total_premium",
+          "type": "bigint",
+          "notNull": true,
+          "default": 0
+        },
+        {
+          "name": "tenure_years",
+          "type": "integer",
+          "notNull": true,
+          "default": 0
+        },
+        {
+          "name": "policy_count",
+          "type": "integer",
+          "notNull": true,
+          "default": 0
+        },
+        {
+          "name": "active_policy_count",
+          "type": "integer",
+          "notNull": true,
+          "default": 0
+        },
+        {
+          "name": "holding_types",
+          "type": "text",
+          "notNull": true,
+          "default": ""
+        },
+        {
+          "name": "gap_codes",
+          "type": "text",
+          "notNull": true,
+          "default": ""
+        },
+        {
+          "name": "gap_count",
+          "type": "integer",
+          "notNull": true,
+          "default": 0
+        },
+        {
+          "name": "lapse_risk",
+          "type": "integer",
+          "notNull": true,
+          "default": 0
+        },
+        {
+          "name": "lapse_risk_level",
+          "type": "text",
+          "notNull": true
+        },
+        {
+          "name": "satisfaction",
+          "type": "real"
+        },
+        {
+          "name": "last_contact_at",
+          "type": "timestamp"
+        },
+        {
+          "name": "engagement_level",
+          "type": "text",
+          "notNull": true
+        },
+        {
+          "name": "completeness",
+          "type": "integer",
+          "notNull": true,
+          "default": 0
+        },
+        {
+          "name": "claim_count",
+          "type": "integer",
+          "notNull": true,
+          "default": 0
+        },
+        {
+          "name": "claims_this_year",
+          "type": "integer",
+          "notNull": true,
+          "default": 0
+        },
+        {
+          "name": "open_complaints",
+          "type": "integer",
+          "notNull": true,
+          "default": 0
+        },
+        {
+          "name": "next_expiry_date",
+          "type": "date"
+        },
+        {
+          "name": "computed_at",
+          "type": "timestamp",
+          "notNull": true
+        }
+      ],
+      "primaryKey": [
+        "customer_id"
+      ],
+      "indexes": [
+        {
+          "name": "customer_profiles_tier",
+          "columns": [
+            "value_tier"
+          ]
+        },
+        {
+          "name": "customer_profiles_stage",
+          "columns": [
+            "life_stage"
+          ]
+        },
+        {
+          "name": "customer_profiles_risk",
+          "columns": [
+            "lapse_risk"
+          ]
+        },
+        {
+          "name": "customer_profiles_expiry",
+          "columns": [
+            "next_expiry_date"
+          ]
+        }
+      ]
+    },
+    {
+      "name": "customer_tag_assignments",
+      "columns": [
+        {
+          "name": "customer_id",
+          "type": "bigint",
+          "notNull": true,
+          "references": "customers",
+          "onDelete": "cascade"
+        },
+        {
+          "name": "tag_id",
+          "type": "bigint",
+          "notNull": true,
+          "references": "customer_tags",
+          "onDelete": "cascade"
+        },
+        {
+          "name": "source",
+          "type": "text",
+          "notNull": true
+        },
+        {
+          "name": "since",
+          "type": "timestamp",
+          "notNull": true
+        },
+        {
+          "name": "reason",
+          "type": "json",
+          "notNull": true
+        }
+      ],
+      "primaryKey": [
+        "customer_id",
+        "tag_id",
+        "source"
+      ],
+      "indexes": [
+        {
+          "name": "customer_tag_assignments_tag",
+          "columns": [
+            "tag_id",
+            "customer_id"
+          ]
+        }
+      ]
+    },
+    {
+      "name": "profile_settings",
+      "columns": [
+        {
+          "name": "key",
+          "type": "text",
+          "notNull": true
+        },
+        {
+          "name": "value",
+          "type": "json",
+          "notNull": true
+        },
+        {
+          "name": "updated_at",
+          "type": "timestamp",
+          "notNull": true
+        },
+        {
+          "name": "updated_by",
+          "type": "text"
+        }
+      ],
+      "primaryKey": [
+        "key"
+      ],
+      "indexes": []
+    },
+    {
+      "name": "product_suggestion_outcomes",
+      "columns": [
+        {
+          "name": "id",
+          "type": "id"
+        },
+        {
+          "name": "customer_id",
+          "type": "bigint",
+          "notNull": true,
+          "references": "customers"
+        },
+        {
+          "name": "product_id",
+          "type": "bigint",
+          "notNull": true,
+          "references": "products"
+        },
+        {
+          "name": "outcome",
+          "type": "text",
+          "notNull": true
+        },
+        {
+          "name": "reason",
+          "type": "text"
+        },
+        {
+          "name": "gap_code",
+          "type": "text"
+        },
+        {
+          "name": "score",
+          "type": "integer",
+          "notNull": true,
+          "default": 0
+        },
+        {
+          "name": "opportunity_id",
+          "type": "bigint"
+        },
+        {
+          "name": "decided_by",
+          "type": "bigint"
+        },
+        {
+          "name": "decider_name",
+          "type": "text",
+          "notNull": true
+        },
+        {
+          "name": "decided_at",
+          "type": "timestamp",
+          "notNull": true
+        }
+      ],
+      "indexes": [
+        {
+          "name": "product_suggestion_outcomes_customer",
+          "columns": [
+            "customer_id",
+            "product_id"
+          ]
+        },
+        {
+          "name": "product_suggestion_outcomes_decided",
+          "columns": [
+            "decided_at"
+          ]
+        }
+      ]
     }
   ],
   "dropTables": [
@@ -2750,7 +3772,89 @@ export const change: SchemaChange = {
       "drop trigger if exists audit_archives_no_change on audit_archives",
       "create trigger audit_archives_no_change before update or delete on audit_archives for each row execute function audit_logs_append_only()",
       "drop trigger if exists audit_archives_no_truncate on audit_archives",
-      "create trigger audit_archives_no_truncate before truncate on audit_archives for each statement execute function audit_logs_append_only()"
+      "create trigger audit_archives_no_truncate before truncate on audit_archives for each statement execute function audit_logs_append_only()",
+      "do $$ begin\n  if not exists (select 1 from pg_extension where extname = 'pg_trgm') then\n    begin\n      create extension if not exists pg_trgm schema public;\n    exception when others then\n      begin\n        create extension if not exists pg_trgm;\n      exception when others then\n        raise notice 'pg_trgm not available (%): keyword search keeps prefix matching', sqlerrm;\n      end;\n    end;\n  end if;\nend $$",
+      "do $$ declare s text; begin select n.nspname into s from pg_extension e join pg_namespace n on n.oid = e.extnamespace where e.extname = 'pg_trgm'; if s is not null then execute format('create index if not exists %I on %I using gin (%I %I.gin_trgm_ops)', 'accounts_code_trgm', 'accounts', 'code', s); end if; end $$",
+      "do $$ declare s text; begin select n.nspname into s from pg_extension e join pg_namespace n on n.oid = e.extnamespace where e.extname = 'pg_trgm'; if s is not null then execute format('create index if not exists %I on %I using gin (%I %I.gin_trgm_ops)', 'accounts_login_name_trgm', 'accounts', 'login_name', s); end if; end $$",
+      "do $$ declare s text; begin select n.nspname into s from pg_extension e join pg_namespace n on n.oid = e.extnamespace where e.extname = 'pg_trgm'; if s is not null then execute format('create index if not exists %I on %I using gin (%I %I.gin_trgm_ops)', 'accounts_display_name_trgm', 'accounts', 'display_name', s); end if; end $$",
+      "do $$ declare s text; begin select n.nspname into s from pg_extension e join pg_namespace n on n.oid = e.extnamespace where e.extname = 'pg_trgm'; if s is not null then execute format('create index if not exists %I on %I using gin (%I %I.gin_trgm_ops)', 'campaign_participants_code_trgm', 'campaign_participants', 'code', s); end if; end $$",
+      "do $$ declare s text; begin select n.nspname into s from pg_extension e join pg_namespace n on n.oid = e.extnamespace where e.extname = 'pg_trgm'; if s is not null then execute format('create index if not exists %I on %I using gin (%I %I.gin_trgm_ops)', 'campaigns_code_trgm', 'campaigns', 'code', s); end if; end $$",
+      "do $$ declare s text; begin select n.nspname into s from pg_extension e join pg_namespace n on n.oid = e.extnamespace where e.extname = 'pg_trgm'; if s is not null then execute format('create index if not exists %I on %I using gin (%I %I.gin_trgm_ops)', 'campaigns_name_trgm', 'campaigns', 'name', s); end if; end $$",
+      "do $$ declare s text; begin select n.nspname into s from pg_extension e join pg_namespace n on n.oid = e.extnamespace where e.extname = 'pg_trgm'; if s is not null then execute format('create index if not exists %I on %I using gin (%I %I.gin_trgm_ops)', 'claims_code_trgm', 'claims', 'code', s); end if; end $$",
+      "do $$ declare s text; begin select n.nspname into s from pg_extension e join pg_namespace n on n.oid = e.extnamespace where e.extname = 'pg_trgm'; if s is not null then execute format('create index if not exists %I on %I using gin (%I %I.gin_trgm_ops)', 'claims_claim_no_trgm', 'claims', 'claim_no', s); end if; end $$",
+      "do $$ declare s text; begin select n.nspname into s from pg_extension e join pg_namespace n on n.oid = e.extnamespace where e.extname = 'pg_trgm'; if s is not null then execute format('create index if not exists %I on %I using gin (%I %I.gin_trgm_ops)', 'competitor_analyses_code_trgm', 'competitor_analyses', 'code', s); end if; end $$",
+      "do $$ declare s text; begin select n.nspname into s from pg_extension e join pg_namespace n on n.oid = e.extnamespace where e.extname = 'pg_trgm'; if s is not null then execute format('create index if not exists %I on %I using gin (%I %I.gin_trgm_ops)', 'competitor_analyses_title_trgm', 'competitor_analyses', 'title', s); end if; end $$",
+      "do $$ declare s text; begin select n.nspname into s from pg_extension e join pg_namespace n on n.oid = e.extnamespace where e.extname = 'pg_trgm'; if s is not null then execute format('create index if not exists %I on %I using gin (%I %I.gin_trgm_ops)', 'competitor_analyses_competitor_trgm', 'competitor_analyses', 'competitor', s); end if; end $$",
+      "do $$ declare s text; begin select n.nspname into s from pg_extension e join pg_namespace n on n.oid = e.extnamespace where e.extname = 'pg_trgm'; if s is not null then execute format('create index if not exists %I on %I using gin (%I %I.gin_trgm_ops)', 'competitors_code_trgm', 'competitors', 'code', s); end if; end $$",
+      "do $$ declare s text; begin select n.nspname into s from pg_extension e join pg_namespace n on n.oid = e.extnamespace where e.extname = 'pg_trgm'; if s is not null then execute format('create index if not exists %I on %I using gin (%I %I.gin_trgm_ops)', 'competitors_name_trgm', 'competitors', 'name', s); end if; end $$",
+      "do $$ declare s text; begin select n.nspname into s from pg_extension e join pg_namespace n on n.oid = e.extnamespace where e.extname = 'pg_trgm'; if s is not null then execute format('create index if not exists %I on %I using gin (%I %I.gin_trgm_ops)', 'consents_code_trgm', 'consents', 'code', s); end if; end $$",
+      "do $$ declare s text; begin select n.nspname into s from pg_extension e join pg_namespace n on n.oid = e.extnamespace where e.extname = 'pg_trgm'; if s is not null then execute format('create index if not exists %I on %I using gin (%I %I.gin_trgm_ops)', 'contract_amendments_code_trgm', 'contract_amendments', 'code', s); end if; end $$",
+      "do $$ declare s text; begin select n.nspname into s from pg_extension e join pg_namespace n on n.oid = e.extnamespace where e.extname = 'pg_trgm'; if s is not null then execute format('create index if not exists %I on %I using gin (%I %I.gin_trgm_ops)', 'contract_amendments_title_trgm', 'contract_amendments', 'title', s); end if; end $$",
+      "do $$ declare s text; begin select n.nspname into s from pg_extension e join pg_namespace n on n.oid = e.extnamespace where e.extname = 'pg_trgm'; if s is not null then execute format('create index if not exists %I on %I using gin (%I %I.gin_trgm_ops)', 'contracts_code_trgm', 'contracts', 'code', s); end if; end $$",
+      "do $$ declare s text; begin select n.nspname into s from pg_extension e join pg_namespace n on n.oid = e.extnamespace where e.extname = 'pg_trgm'; if s is not null then execute format('create index if not exists %I on %I using gin (%I %I.gin_trgm_ops)', 'contracts_contract_no_trgm', 'contracts', 'contract_no', s); end if; end $$",
+      "do $$ declare s text; begin select n.nspname into s from pg_extension e join pg_namespace n on n.oid = e.extnamespace where e.extname = 'pg_trgm'; if s is not null then execute format('create index if not exists %I on %I using gin (%I %I.gin_trgm_ops)', 'contracts_name_trgm', 'contracts', 'name', s); end if; end $$",
+      "do $$ declare s text; begin select n.nspname into s from pg_extension e join pg_namespace n on n.oid = e.extnamespace where e.extname = 'pg_trgm'; if s is not null then execute format('create index if not exists %I on %I using gin (%I %I.gin_trgm_ops)', 'custom_field_definitions_code_trgm', 'custom_field_definitions', 'code', s); end if; end $$",
+      "do $$ declare s text; begin select n.nspname into s from pg_extension e join pg_namespace n on n.oid = e.extnamespace where e.extname = 'pg_trgm'; if s is not null then execute format('create index if not exists %I on %I using gin (%I %I.gin_trgm_ops)', 'custom_field_definitions_key_trgm', 'custom_field_definitions', 'key', s); end if; end $$",
+      "do $$ declare s text; begin select n.nspname into s from pg_extension e join pg_namespace n on n.oid = e.extnamespace where e.extname = 'pg_trgm'; if s is not null then execute format('create index if not exists %I on %I using gin (%I %I.gin_trgm_ops)', 'custom_field_definitions_label_zh_trgm', 'custom_field_definitions', 'label_zh', s); end if; end $$",
+      "do $$ declare s text; begin select n.nspname into s from pg_extension e join pg_namespace n on n.oid = e.extnamespace where e.extname = 'pg_trgm'; if s is not null then execute format('create index if not exists %I on %I using gin (%I %I.gin_trgm_ops)', 'customer_analyses_code_trgm', 'customer_analyses', 'code', s); end if; end $$",
+      "do $$ declare s text; begin select n.nspname into s from pg_extension e join pg_namespace n on n.oid = e.extnamespace where e.extname = 'pg_trgm'; if s is not null then execute format('create index if not exists %I on %I using gin (%I %I.gin_trgm_ops)', 'customer_analyses_title_trgm', 'customer_analyses', 'title', s); end if; end $$",
+      "do $$ declare s text; begin select n.nspname into s from pg_extension e join pg_namespace n on n.oid = e.extnamespace where e.extname = 'pg_trgm'; if s is not null then execute format('create index if not exists %I on %I using gin (%I %I.gin_trgm_ops)', 'customer_groups_code_trgm', 'customer_groups', 'code', s); end if; end $$",
+      "do $$ declare s text; begin select n.nspname into s from pg_extension e join pg_namespace n on n.oid = e.extnamespace where e.extname = 'pg_trgm'; if s is not null then execute format('create index if not exists %I on %I using gin (%I %I.gin_trgm_ops)', 'customer_groups_name_trgm', 'customer_groups', 'name', s); end if; end $$",
+      "do $$ declare s text; begin select n.nspname into s from pg_extension e join pg_namespace n on n.oid = e.extnamespace where e.extname = 'pg_trgm'; if s is not null then execute format('create index if not exists %I on %I using gin (%I %I.gin_trgm_ops)', 'customer_relations_code_trgm', 'customer_relations', 'code', s); end if; end $$",
+      "do $$ declare s text; begin select n.nspname into s from pg_extension e join pg_namespace n on n.oid = e.extnamespace where e.extname = 'pg_trgm'; if s is not null then execute format('create index if not exists %I on %I using gin (%I %I.gin_trgm_ops)', 'customer_segments_code_trgm', 'customer_segments', 'code', s); end if; end $$",
+      "do $$ declare s text; begin select n.nspname into s from pg_extension e join pg_namespace n on n.oid = e.extnamespace where e.extname = 'pg_trgm'; if s is not null then execute format('create index if not exists %I on %I using gin (%I %I.gin_trgm_ops)', 'customer_segments_name_trgm', 'customer_segments', 'name', s); end if; end $$",
+      "do $$ declare s text; begin select n.nspname into s from pg_extension e join pg_namespace n on n.oid = e.extnamespace where e.extname = 'pg_trgm'; if s is not null then execute format('create index if not exists %I on %I using gin (%I %I.gin_trgm_ops)', 'customer_tags_code_trgm', 'customer_tags', 'code', s); end if; end $$",
+      "do $$ declare s text; begin select n.nspname into s from pg_extension e join pg_namespace n on n.oid = e.extnamespace where e.extname = 'pg_trgm'; if s is not null then execute format('create index if not exists %I on %I using gin (%I %I.gin_trgm_ops)', 'customer_tags_name_trgm', 'customer_tags', 'name', s); end if; end $$",
+      "do $$ declare s text; begin select n.nspname into s from pg_extension e join pg_namespace n on n.oid = e.extnamespace where e.extname = 'pg_trgm'; if s is not null then execute format('create index if not exists %I on %I using gin (%I %I.gin_trgm_ops)', 'customers_code_trgm', 'customers', 'code', s); end if; end $$",
+      "do $$ declare s text; begin select n.nspname into s from pg_extension e join pg_namespace n on n.oid = e.extnamespace where e.extname = 'pg_trgm'; if s is not null then execute format('create index if not exists %I on %I using gin (%I %I.gin_trgm_ops)', 'customers_name_trgm', 'customers', 'name', s); end if; end $$",
+      "do $$ declare s text; begin select n.nspname into s from pg_extension e join pg_namespace n on n.oid = e.extnamespace where e.extname = 'pg_trgm'; if s is not null then execute format('create index if not exists %I on %I using gin (%I %I.gin_trgm_ops)', 'external_policies_code_trgm', 'external_policies', 'code', s); end if; end $$",
+      "do $$ declare s text; begin select n.nspname into s from pg_extension e join pg_namespace n on n.oid = e.extnamespace where e.extname = 'pg_trgm'; if s is not null then execute format('create index if not exists %I on %I using gin (%I %I.gin_trgm_ops)', 'external_policies_insurer_trgm', 'external_policies', 'insurer', s); end if; end $$",
+      "do $$ declare s text; begin select n.nspname into s from pg_extension e join pg_namespace n on n.oid = e.extnamespace where e.extname = 'pg_trgm'; if s is not null then execute format('create index if not exists %I on %I using gin (%I %I.gin_trgm_ops)', 'feedback_code_trgm', 'feedback', 'code', s); end if; end $$",
+      "do $$ declare s text; begin select n.nspname into s from pg_extension e join pg_namespace n on n.oid = e.extnamespace where e.extname = 'pg_trgm'; if s is not null then execute format('create index if not exists %I on %I using gin (%I %I.gin_trgm_ops)', 'feedback_subject_trgm', 'feedback', 'subject', s); end if; end $$",
+      "do $$ declare s text; begin select n.nspname into s from pg_extension e join pg_namespace n on n.oid = e.extnamespace where e.extname = 'pg_trgm'; if s is not null then execute format('create index if not exists %I on %I using gin (%I %I.gin_trgm_ops)', 'incentive_payouts_code_trgm', 'incentive_payouts', 'code', s); end if; end $$",
+      "do $$ declare s text; begin select n.nspname into s from pg_extension e join pg_namespace n on n.oid = e.extnamespace where e.extname = 'pg_trgm'; if s is not null then execute format('create index if not exists %I on %I using gin (%I %I.gin_trgm_ops)', 'incentive_payouts_period_trgm', 'incentive_payouts', 'period', s); end if; end $$",
+      "do $$ declare s text; begin select n.nspname into s from pg_extension e join pg_namespace n on n.oid = e.extnamespace where e.extname = 'pg_trgm'; if s is not null then execute format('create index if not exists %I on %I using gin (%I %I.gin_trgm_ops)', 'incentive_policies_code_trgm', 'incentive_policies', 'code', s); end if; end $$",
+      "do $$ declare s text; begin select n.nspname into s from pg_extension e join pg_namespace n on n.oid = e.extnamespace where e.extname = 'pg_trgm'; if s is not null then execute format('create index if not exists %I on %I using gin (%I %I.gin_trgm_ops)', 'incentive_policies_name_trgm', 'incentive_policies', 'name', s); end if; end $$",
+      "do $$ declare s text; begin select n.nspname into s from pg_extension e join pg_namespace n on n.oid = e.extnamespace where e.extname = 'pg_trgm'; if s is not null then execute format('create index if not exists %I on %I using gin (%I %I.gin_trgm_ops)', 'interactions_code_trgm', 'interactions', 'code', s); end if; end $$",
+      "do $$ declare s text; begin select n.nspname into s from pg_extension e join pg_namespace n on n.oid = e.extnamespace where e.extname = 'pg_trgm'; if s is not null then execute format('create index if not exists %I on %I using gin (%I %I.gin_trgm_ops)', 'interactions_subject_trgm', 'interactions', 'subject', s); end if; end $$",
+      "do $$ declare s text; begin select n.nspname into s from pg_extension e join pg_namespace n on n.oid = e.extnamespace where e.extname = 'pg_trgm'; if s is not null then execute format('create index if not exists %I on %I using gin (%I %I.gin_trgm_ops)', 'opportunities_code_trgm', 'opportunities', 'code', s); end if; end $$",
+      "do $$ declare s text; begin select n.nspname into s from pg_extension e join pg_namespace n on n.oid = e.extnamespace where e.extname = 'pg_trgm'; if s is not null then execute format('create index if not exists %I on %I using gin (%I %I.gin_trgm_ops)', 'opportunities_title_trgm', 'opportunities', 'title', s); end if; end $$",
+      "do $$ declare s text; begin select n.nspname into s from pg_extension e join pg_namespace n on n.oid = e.extnamespace where e.extname = 'pg_trgm'; if s is not null then execute format('create index if not exists %I on %I using gin (%I %I.gin_trgm_ops)', 'organisations_code_trgm', 'organisations', 'code', s); end if; end $$",
+      "do $$ declare s text; begin select n.nspname into s from pg_extension e join pg_namespace n on n.oid = e.extnamespace where e.extname = 'pg_trgm'; if s is not null then execute format('create index if not exists %I on %I using gin (%I %I.gin_trgm_ops)', 'organisations_name_trgm', 'organisations', 'name', s); end if; end $$",
+      "do $$ declare s text; begin select n.nspname into s from pg_extension e join pg_namespace n on n.oid = e.extnamespace where e.extname = 'pg_trgm'; if s is not null then execute format('create index if not exists %I on %I using gin (%I %I.gin_trgm_ops)', 'organisations_org_code_trgm', 'organisations', 'org_code', s); end if; end $$",
+      "do $$ declare s text; begin select n.nspname into s from pg_extension e join pg_namespace n on n.oid = e.extnamespace where e.extname = 'pg_trgm'; if s is not null then execute format('create index if not exists %I on %I using gin (%I %I.gin_trgm_ops)', 'pipeline_stages_code_trgm', 'pipeline_stages', 'code', s); end if; end $$",
+      "do $$ declare s text; begin select n.nspname into s from pg_extension e join pg_namespace n on n.oid = e.extnamespace where e.extname = 'pg_trgm'; if s is not null then execute format('create index if not exists %I on %I using gin (%I %I.gin_trgm_ops)', 'policies_code_trgm', 'policies', 'code', s); end if; end $$",
+      "do $$ declare s text; begin select n.nspname into s from pg_extension e join pg_namespace n on n.oid = e.extnamespace where e.extname = 'pg_trgm'; if s is not null then execute format('create index if not exists %I on %I using gin (%I %I.gin_trgm_ops)', 'policies_policy_no_trgm', 'policies', 'policy_no', s); end if; end $$",
+      "do $$ declare s text; begin select n.nspname into s from pg_extension e join pg_namespace n on n.oid = e.extnamespace where e.extname = 'pg_trgm'; if s is not null then execute format('create index if not exists %I on %I using gin (%I %I.gin_trgm_ops)', 'products_code_trgm', 'products', 'code', s); end if; end $$",
+      "do $$ declare s text; begin select n.nspname into s from pg_extension e join pg_namespace n on n.oid = e.extnamespace where e.extname = 'pg_trgm'; if s is not null then execute format('create index if not exists %I on %I using gin (%I %I.gin_trgm_ops)', 'products_name_trgm', 'products', 'name', s); end if; end $$",
+      "do $$ declare s text; begin select n.nspname into s from pg_extension e join pg_namespace n on n.oid = e.extnamespace where e.extname = 'pg_trgm'; if s is not null then execute format('create index if not exists %I on %I using gin (%I %I.gin_trgm_ops)', 'qualifications_code_trgm', 'qualifications', 'code', s); end if; end $$",
+      "do $$ declare s text; begin select n.nspname into s from pg_extension e join pg_namespace n on n.oid = e.extnamespace where e.extname = 'pg_trgm'; if s is not null then execute format('create index if not exists %I on %I using gin (%I %I.gin_trgm_ops)', 'qualifications_certificate_no_trgm', 'qualifications', 'certificate_no', s); end if; end $$",
+      "do $$ declare s text; begin select n.nspname into s from pg_extension e join pg_namespace n on n.oid = e.extnamespace where e.extname = 'pg_trgm'; if s is not null then execute format('create index if not exists %I on %I using gin (%I %I.gin_trgm_ops)', 'report_definitions_code_trgm', 'report_definitions', 'code', s); end if; end $$",
+      "do $$ declare s text; begin select n.nspname into s from pg_extension e join pg_namespace n on n.oid = e.extnamespace where e.extname = 'pg_trgm'; if s is not null then execute format('create index if not exists %I on %I using gin (%I %I.gin_trgm_ops)', 'report_definitions_name_trgm', 'report_definitions', 'name', s); end if; end $$",
+      "do $$ declare s text; begin select n.nspname into s from pg_extension e join pg_namespace n on n.oid = e.extnamespace where e.extname = 'pg_trgm'; if s is not null then execute format('create index if not exists %I on %I using gin (%I %I.gin_trgm_ops)', 'roles_code_trgm', 'roles', 'code', s); end if; end $$",
+      "do $$ declare s text; begin select n.nspname into s from pg_extension e join pg_namespace n on n.oid = e.extnamespace where e.extname = 'pg_trgm'; if s is not null then execute format('create index if not exists %I on %I using gin (%I %I.gin_trgm_ops)', 'roles_name_trgm', 'roles', 'name', s); end if; end $$",
+      "do $$ declare s text; begin select n.nspname into s from pg_extension e join pg_namespace n on n.oid = e.extnamespace where e.extname = 'pg_trgm'; if s is not null then execute format('create index if not exists %I on %I using gin (%I %I.gin_trgm_ops)', 'sales_plans_code_trgm', 'sales_plans', 'code', s); end if; end $$",
+      "do $$ declare s text; begin select n.nspname into s from pg_extension e join pg_namespace n on n.oid = e.extnamespace where e.extname = 'pg_trgm'; if s is not null then execute format('create index if not exists %I on %I using gin (%I %I.gin_trgm_ops)', 'sales_plans_name_trgm', 'sales_plans', 'name', s); end if; end $$",
+      "do $$ declare s text; begin select n.nspname into s from pg_extension e join pg_namespace n on n.oid = e.extnamespace where e.extname = 'pg_trgm'; if s is not null then execute format('create index if not exists %I on %I using gin (%I %I.gin_trgm_ops)', 'salespeople_code_trgm', 'salespeople', 'code', s); end if; end $$",
+      "do $$ declare s text; begin select n.nspname into s from pg_extension e join pg_namespace n on n.oid = e.extnamespace where e.extname = 'pg_trgm'; if s is not null then execute format('create index if not exists %I on %I using gin (%I %I.gin_trgm_ops)', 'salespeople_name_trgm', 'salespeople', 'name', s); end if; end $$",
+      "do $$ declare s text; begin select n.nspname into s from pg_extension e join pg_namespace n on n.oid = e.extnamespace where e.extname = 'pg_trgm'; if s is not null then execute format('create index if not exists %I on %I using gin (%I %I.gin_trgm_ops)', 'service_calendars_code_trgm', 'service_calendars', 'code', s); end if; end $$",
+      "do $$ declare s text; begin select n.nspname into s from pg_extension e join pg_namespace n on n.oid = e.extnamespace where e.extname = 'pg_trgm'; if s is not null then execute format('create index if not exists %I on %I using gin (%I %I.gin_trgm_ops)', 'service_calendars_name_trgm', 'service_calendars', 'name', s); end if; end $$",
+      "do $$ declare s text; begin select n.nspname into s from pg_extension e join pg_namespace n on n.oid = e.extnamespace where e.extname = 'pg_trgm'; if s is not null then execute format('create index if not exists %I on %I using gin (%I %I.gin_trgm_ops)', 'signings_code_trgm', 'signings', 'code', s); end if; end $$",
+      "do $$ declare s text; begin select n.nspname into s from pg_extension e join pg_namespace n on n.oid = e.extnamespace where e.extname = 'pg_trgm'; if s is not null then execute format('create index if not exists %I on %I using gin (%I %I.gin_trgm_ops)', 'signings_signing_no_trgm', 'signings', 'signing_no', s); end if; end $$",
+      "do $$ declare s text; begin select n.nspname into s from pg_extension e join pg_namespace n on n.oid = e.extnamespace where e.extname = 'pg_trgm'; if s is not null then execute format('create index if not exists %I on %I using gin (%I %I.gin_trgm_ops)', 'sms_messages_code_trgm', 'sms_messages', 'code', s); end if; end $$",
+      "do $$ declare s text; begin select n.nspname into s from pg_extension e join pg_namespace n on n.oid = e.extnamespace where e.extname = 'pg_trgm'; if s is not null then execute format('create index if not exists %I on %I using gin (%I %I.gin_trgm_ops)', 'sms_templates_code_trgm', 'sms_templates', 'code', s); end if; end $$",
+      "do $$ declare s text; begin select n.nspname into s from pg_extension e join pg_namespace n on n.oid = e.extnamespace where e.extname = 'pg_trgm'; if s is not null then execute format('create index if not exists %I on %I using gin (%I %I.gin_trgm_ops)', 'sms_templates_name_trgm', 'sms_templates', 'name', s); end if; end $$",
+      "do $$ declare s text; begin select n.nspname into s from pg_extension e join pg_namespace n on n.oid = e.extnamespace where e.extname = 'pg_trgm'; if s is not null then execute format('create index if not exists %I on %I using gin (%I %I.gin_trgm_ops)', 'survey_templates_code_trgm', 'survey_templates', 'code', s); end if; end $$",
+      "do $$ declare s text; begin select n.nspname into s from pg_extension e join pg_namespace n on n.oid = e.extnamespace where e.extname = 'pg_trgm'; if s is not null then execute format('create index if not exists %I on %I using gin (%I %I.gin_trgm_ops)', 'survey_templates_name_trgm', 'survey_templates', 'name', s); end if; end $$",
+      "do $$ declare s text; begin select n.nspname into s from pg_extension e join pg_namespace n on n.oid = e.extnamespace where e.extname = 'pg_trgm'; if s is not null then execute format('create index if not exists %I on %I using gin (%I %I.gin_trgm_ops)', 'surveys_code_trgm', 'surveys', 'code', s); end if; end $$",
+      "do $$ declare s text; begin select n.nspname into s from pg_extension e join pg_namespace n on n.oid = e.extnamespace where e.extname = 'pg_trgm'; if s is not null then execute format('create index if not exists %I on %I using gin (%I %I.gin_trgm_ops)', 'ticket_slas_code_trgm', 'ticket_slas', 'code', s); end if; end $$",
+      "do $$ declare s text; begin select n.nspname into s from pg_extension e join pg_namespace n on n.oid = e.extnamespace where e.extname = 'pg_trgm'; if s is not null then execute format('create index if not exists %I on %I using gin (%I %I.gin_trgm_ops)', 'training_courses_code_trgm', 'training_courses', 'code', s); end if; end $$",
+      "do $$ declare s text; begin select n.nspname into s from pg_extension e join pg_namespace n on n.oid = e.extnamespace where e.extname = 'pg_trgm'; if s is not null then execute format('create index if not exists %I on %I using gin (%I %I.gin_trgm_ops)', 'training_courses_name_trgm', 'training_courses', 'name', s); end if; end $$",
+      "do $$ declare s text; begin select n.nspname into s from pg_extension e join pg_namespace n on n.oid = e.extnamespace where e.extname = 'pg_trgm'; if s is not null then execute format('create index if not exists %I on %I using gin (%I %I.gin_trgm_ops)', 'training_enrolments_code_trgm', 'training_enrolments', 'code', s); end if; end $$",
+      "do $$ declare s text; begin select n.nspname into s from pg_extension e join pg_namespace n on n.oid = e.extnamespace where e.extname = 'pg_trgm'; if s is not null then execute format('create index if not exists %I on %I using gin (%I %I.gin_trgm_ops)', 'training_plans_code_trgm', 'training_plans', 'code', s); end if; end $$",
+      "do $$ declare s text; begin select n.nspname into s from pg_extension e join pg_namespace n on n.oid = e.extnamespace where e.extname = 'pg_trgm'; if s is not null then execute format('create index if not exists %I on %I using gin (%I %I.gin_trgm_ops)', 'training_plans_name_trgm', 'training_plans', 'name', s); end if; end $$",
+      "do $$ declare s text; begin select n.nspname into s from pg_extension e join pg_namespace n on n.oid = e.extnamespace where e.extname = 'pg_trgm'; if s is not null then execute format('create index if not exists %I on %I using gin (%I %I.gin_trgm_ops)', 'training_sessions_code_trgm', 'training_sessions', 'code', s); end if; end $$",
+      "do $$ declare s text; begin select n.nspname into s from pg_extension e join pg_namespace n on n.oid = e.extnamespace where e.extname = 'pg_trgm'; if s is not null then execute format('create index if not exists %I on %I using gin (%I %I.gin_trgm_ops)', 'training_sessions_name_trgm', 'training_sessions', 'name', s); end if; end $$"
     ]
   }
 };
