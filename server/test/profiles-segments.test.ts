@@ -107,7 +107,7 @@ describe('segment results equal a straightforward query', () => {
 });
 
 describe('segments as targets', () => {
-  it('an SMS manual send and a campaign invite take a segment, within the sender’s scope', async () => {
+  it('an SMS manual send, a campaign invite and a survey send take a segment, within the sender’s scope', async () => {
     const definition = { op: 'and', items: [{ field: 'profile.holdings', op: 'contains', value: 'health' }] };
     const segment = expectStatus(await admin.request('POST', '/api/customer-segments', { name: '医疗险客户', definition: JSON.stringify(definition), orgId: fx.headId }), 201, 'segment').body;
     const holders = (await everyone()).filter((row) => String(row.holding_types).includes(',health,'));
@@ -124,6 +124,13 @@ describe('segments as targets', () => {
     expect(expectStatus(await admin.request('POST', `/api/campaigns/${campaign.id}/participants/from-audience`, { segmentId: segment.id }), 201, 'invite').body.added).toBe(holders.length);
     // another branch's manager cannot use a head-office segment
     expectStatus(await fx.users.managerY.request('POST', '/api/sms/manual/preview', { templateId: template.id, segmentId: segment.id }), 404, 'foreign segment');
+
+    const questions = [{ key: 'overall', type: 'rating', label: '总体满意度', required: true }];
+    const surveyTemplate = expectStatus(await admin.request('POST', '/api/survey-templates', { name: '医疗险回访', trigger: 'manual', questions: JSON.stringify(questions), orgId: fx.headId }), 201, 'survey template').body;
+    const sent = expectStatus(await admin.request('POST', '/api/surveys/send', { templateId: surveyTemplate.id, segmentId: segment.id }), 201, 'survey send').body;
+    expect(sent.items.map((item: { customerId: number }) => item.customerId).sort((a: number, b: number) => a - b)).toEqual(idsOf(holders));
+    expect(new Set(sent.items.map((item: { link: string }) => item.link)).size).toBe(holders.length);
+    expectStatus(await fx.users.managerY.request('POST', '/api/surveys/send', { templateId: surveyTemplate.id, segmentId: segment.id }), 404, 'foreign segment survey');
   });
 });
 

@@ -8,6 +8,7 @@ import { getRecord, loadRow, scopedRows } from '../../entities/read.ts';
 import { AppError } from '../../platform/errors.ts';
 import { inTransaction, parseInput, requirePermission } from '../../platform/http.ts';
 import { systemContext } from '../../bootstrap.ts';
+import { segmentCustomerIds } from '../profile/profile.routes.ts';
 import { answerSurvey, createSurvey, hashLinkToken, issueLink, linkTokenPattern } from './survey.service.ts';
 import { parseQuestions, satisfactionFigures } from './service.rules.ts';
 
@@ -15,8 +16,8 @@ const idParams = z.strictObject({ id: z.coerce.number().int().positive().max(Num
 const tokenParams = z.strictObject({ token: z.string().max(100) });
 const id = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 const sendBody = z
-  .strictObject({ templateId: id, customerIds: z.array(id).min(1).max(500).optional(), customerGroupId: id.optional() })
-  .refine((body) => body.customerIds || body.customerGroupId, { path: ['customerIds'], error: 'required' });
+  .strictObject({ templateId: id, customerIds: z.array(id).min(1).max(500).optional(), customerGroupId: id.optional(), segmentId: id.optional() })
+  .refine((body) => body.customerIds || body.customerGroupId || body.segmentId, { path: ['customerIds'], error: 'required' });
 const answersBody = z.strictObject({ answers: z.record(z.string().max(40), z.union([z.string().max(2000), z.number(), z.null()])) });
 const date = z.string().refine(isValidIsoDate, { error: 'invalid_date' });
 const statsQuery = z.strictObject({ groupBy: z.enum(['product', 'salesperson', 'org', 'month']).default('product'), from: date.optional(), to: date.optional() });
@@ -30,12 +31,19 @@ export function registerSurveyRoutes(app: FastifyInstance, services: Services): 
   const { db } = services.database;
 
   app.post('/api/surveys/send', { schema: { tags: ['survey'], summary: 'Send a survey to customers (a list or a customer group); returns each one-time link once' } }, async (request, reply) => {
-    requirePermission(request, 'survey:create');
+    const actor = requirePermission(request, 'survey:create');
     const body = parseInput(sendBody, request.body);
+    // A segment's members (within the caller's scope) are read before the transaction: one connection on SQLite.
+    let segmentMembers: number[] | undefined;
+    if (body.segmentId) {
+      if (!actor.permissions.has('customerSegment:view')) throw new AppError('FORBIDDEN', { permission: 'customerSegment:view' });
+      segmentMembers = await segmentCustomerIds(services, actor, body.segmentId, 5001);
+    }
     const items = await inTransaction(request, services, async (ctx) => {
       const customer = getEntity('customer');
       let customers = scopedRows(ctx.trx, customer, ctx.actor).select(['customers.id', 'customers.org_id']);
       if (body.customerIds) customers = customers.where('customers.id', 'in', body.customerIds);
+      if (segmentMembers) customers = customers.where('customers.id', 'in', segmentMembers.length ? segmentMembers : [0]);
       if (body.customerGroupId) {
         const join = joinTableName(customer, 'groupIds');
         customers = customers.where('customers.id', 'in', ctx.trx.selectFrom(join).select(`${join}.owner_id`).where(`${join}.target_id`, '=', body.customerGroupId!));
