@@ -229,7 +229,7 @@ describe('customer analysis', () => {
     expect(occupations.items).toEqual([{ key: '教师', label: '教师', count: 1, drill: { occupation: '教师' } }]);
   });
 
-  it('intent, satisfaction and the product-type filter; value tiers wait for profiles', async () => {
+  it('intent, satisfaction, the product-type filter, and value tiers and gaps from the profiles', async () => {
     const satisfaction = await get(users.managerX, '/api/customer-analysis?dimension=satisfaction');
     const count = (key: string) => satisfaction.items.find((item: any) => item.key === key).count;
     expect([count('high'), count('low'), count('none')]).toEqual([1, 1, 0]);
@@ -238,9 +238,19 @@ describe('customer analysis', () => {
     const lifeHolders = await get(admin, '/api/customer-analysis?dimension=region&productType=life');
     expect(lifeHolders.total).toBe(2);
     expect(lifeHolders.items.every((item: any) => item.drill === null)).toBe(true);
-    const value = await admin.request('GET', '/api/customer-analysis?dimension=value');
-    expect(value.status).toBe(400);
-    expect(value.body.reasons).toEqual({ dimension: 'requires_profiles' });
+    // value tiers and gaps read the computed profiles: the same counts as a plain query over customer_profiles
+    const value = await get(admin, '/api/customer-analysis?dimension=value');
+    const tiers = await rawRows<{ tier: string; n: number }>(app, `select coalesce(p.value_tier, 'unknown') as tier, count(*) as n from customers c left join customer_profiles p on p.customer_id = c.id where c.deleted_at is null group by coalesce(p.value_tier, 'unknown')`);
+    expect(Object.fromEntries(value.items.map((item: any) => [item.key, item.count]))).toEqual(Object.fromEntries(tiers.map((row) => [row.tier, Number(row.n)])));
+    expect(value.items.every((item: any) => item.drill === null && item.label !== item.key)).toBe(true);
+    const gaps = await get(admin, '/api/customer-analysis?dimension=gaps');
+    const profiles = await rawRows<{ gap_codes: string }>(app, `select p.gap_codes from customers c join customer_profiles p on p.customer_id = c.id where c.deleted_at is null`);
+    const noMedical = profiles.filter((row) => row.gap_codes.includes(',no_medical,')).length;
+    expect(noMedical).toBeGreaterThan(0);
+    expect(gaps.items.find((item: any) => item.key === 'no_medical')).toMatchObject({ count: noMedical, label: '无医疗保障' });
+    const scoped = await get(users.managerY, '/api/customer-analysis?dimension=value');
+    expect(scoped.items.reduce((sum: number, item: any) => sum + item.count, 0)).toBe(scoped.total);
+    expect(scoped.total).toBeLessThan(value.total);
   });
 });
 

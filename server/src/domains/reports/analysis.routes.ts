@@ -18,9 +18,8 @@ import { orgPathInScope } from './reports.routes.ts';
  * their opportunities and surveys. Each item carries `drill`: the customer-list filter that lists exactly
  * its customers (null where the list has no such filter).
  *
- * Extension point: `analysisProviders` maps a dimension to its query. Value tiers and coverage gaps come
- * from the computed customer profiles (customer_profiles, built separately); register providers for
- * 'value' and 'gaps' there — until then those dimensions answer 400 { dimension: requires_profiles }.
+ * `analysisProviders` maps a dimension to its query. Value tiers and coverage gaps read the computed customer
+ * profiles (customer_profiles, docs/profiles.md); the customer list has no filter for them, so no drill-down.
  */
 export interface AnalysisContext {
   db: Kysely<any>;
@@ -130,6 +129,38 @@ export const analysisProviders: Record<string, AnalysisProvider> = {
     const rows = await grouped(context, key);
     const labels: Record<string, [string, string]> = { high: ['满意(≥3.5)', 'Satisfied (≥3.5)'], neutral: ['一般', 'Neutral'], low: ['不满意(<2.5)', 'Dissatisfied (<2.5)'], none: ['无回访答复', 'No answers'] };
     return Object.entries(labels).map(([name, label]) => ({ key: name, label: label[context.language === 'zh' ? 0 : 1], count: rows.find((row) => row.key === name)?.count ?? 0, drill: null }));
+  },
+  async value(context) {
+    // Value tiers come from the computed profiles (RFM over premiums, tenure and policy count; docs/profiles.md).
+    const rows = await grouped(context, sql`coalesce(p.value_tier, ${sql.lit(unknownKey)})`, (query) => query.leftJoin('customer_profiles as p', 'p.customer_id', 'c.id'));
+    const known: Record<string, [string, string]> = { platinum: ['白金', 'Platinum'], gold: ['黄金', 'Gold'], silver: ['白银', 'Silver'], bronze: ['青铜', 'Bronze'], prospect: ['潜在客户（无保单）', 'Prospect (no policy)'], [unknownKey]: ['未计算画像', 'Profile not computed'] };
+    const rank = (key: string) => { const index = Object.keys(known).indexOf(key); return index < 0 ? Object.keys(known).length - 1.5 : index; };
+    return rows
+      .map((row) => ({ key: row.key ?? unknownKey, label: known[row.key ?? unknownKey]?.[context.language === 'zh' ? 0 : 1] ?? String(row.key), count: row.count, drill: null }))
+      .sort((a, b) => rank(a.key) - rank(b.key));
+  },
+  async gaps(context) {
+    // Coverage gaps from the profiles: customers are counted once per gap they have (a customer may have several).
+    const rows = await grouped(context, sql`coalesce(p.gap_codes, ${sql.lit('?')})`, (query) => query.leftJoin('customer_profiles as p', 'p.customer_id', 'c.id'));
+    const counts = new Map<string, number>();
+    for (const row of rows) {
+      const codes = row.key === '?' ? [unknownKey] : String(row.key ?? '').split(',').filter(Boolean);
+      for (const code of codes.length ? codes : ['none']) counts.set(code, (counts.get(code) ?? 0) + row.count);
+    }
+    const zh = context.language === 'zh';
+    const typeLabel = (type: string) => insuranceTypes.find((option) => option.value === type)?.label[context.language] ?? type;
+    const label = (code: string) =>
+      code === 'no_medical' ? (zh ? '无医疗保障' : 'No medical cover')
+      : code === 'parent_no_life' ? (zh ? '有未成年子女但无寿险' : 'Parent without life cover')
+      : code === 'accident_below_income' ? (zh ? '意外险保额低于收入倍数' : 'Accident cover below income multiple')
+      : code.startsWith('missing_') ? (zh ? `缺少${typeLabel(code.slice(8))}` : `No ${typeLabel(code.slice(8))}`)
+      : code === 'none' ? (zh ? '无保障缺口' : 'No gap')
+      : code === unknownKey ? (zh ? '未计算画像' : 'Profile not computed')
+      : code;
+    const last = new Set(['none', unknownKey]);
+    return [...counts]
+      .map(([code, count]) => ({ key: code, label: label(code), count, drill: null }))
+      .sort((a, b) => Number(last.has(a.key)) - Number(last.has(b.key)) || b.count - a.count);
   },
 };
 

@@ -10,7 +10,7 @@ import { EChart, type EChartOption, loadChinaMap, mapProvinceName } from '../../
 import { errorMessage } from '../../app/error-message.ts';
 import { usePageTitle } from '../../app/use-page-title.ts';
 import { ReportFilters } from './ReportFilters.tsx';
-import { type Analysis, type AnalysisDimension, type AnalysisParams, analysisDimensionKeys, profileDimensions, query, reportKeys, reportsApi } from './reports-api.ts';
+import { type Analysis, type AnalysisDimension, type AnalysisParams, analysisDimensionKeys, query, reportKeys, reportsApi } from './reports-api.ts';
 
 type Item = Analysis['items'][number];
 
@@ -68,8 +68,7 @@ export function CustomerAnalysisPage() {
     ...(search.get('productType') ? { productType: search.get('productType')! } : {}),
   };
   const update = (next: Partial<AnalysisParams>) => setSearch(new URLSearchParams(query({ ...params, ...next })), { replace: true });
-  const needsProfiles = profileDimensions.includes(dimension);
-  const analysis = useQuery({ queryKey: reportKeys.analysis(params), queryFn: ({ signal }) => reportsApi.analysis(params, signal), enabled: !needsProfiles });
+  const analysis = useQuery({ queryKey: reportKeys.analysis(params), queryFn: ({ signal }) => reportsApi.analysis(params, signal) });
   useEffect(() => {
     if (dimension === 'region') void loadChinaMap().then(setHasMap);
   }, [dimension]);
@@ -111,7 +110,7 @@ export function CustomerAnalysisPage() {
             <Segmented<AnalysisDimension>
               value={dimension}
               onChange={(next) => update({ dimension: next })}
-              options={analysisDimensionKeys.map((key) => ({ value: key, label: t(`analysis.dimensions.${key}`), disabled: profileDimensions.includes(key) }))}
+              options={analysisDimensionKeys.map((key) => ({ value: key, label: t(`analysis.dimensions.${key}`) }))}
               data-testid="analysis-dimension"
             />
           </Space>
@@ -120,11 +119,7 @@ export function CustomerAnalysisPage() {
         </Space>
       </Card>
       {analysis.isError && <Alert type="error" showIcon message={errorMessage(analysis.error, t)} />}
-      {needsProfiles ? (
-        <Card>
-          <Empty description={t('analysis.requiresProfiles')} />
-        </Card>
-      ) : (
+      {(
         <Row gutter={[16, 16]}>
           <Col xs={24} xl={14}>
             <Card size="small" title={`${t(`analysis.dimensions.${dimension}`)} · ${t('analysis.total', { count: analysis.data?.total ?? 0 })}`}>

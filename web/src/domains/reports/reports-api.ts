@@ -46,7 +46,6 @@ export type Analysis = z.infer<typeof analysisSchema>;
 export const analysisDimensionKeys = ['age', 'region', 'occupation', 'intent', 'satisfaction', 'value', 'gaps'] as const;
 export type AnalysisDimension = (typeof analysisDimensionKeys)[number];
 /** Dimensions computed from customer profiles (not built yet): shown disabled. */
-export const profileDimensions: AnalysisDimension[] = ['value', 'gaps'];
 
 export interface AnalysisParams {
   dimension: AnalysisDimension;
