@@ -119,47 +119,45 @@ export function CustomerAnalysisPage() {
         </Space>
       </Card>
       {analysis.isError && <Alert type="error" showIcon message={errorMessage(analysis.error, t)} />}
-      {(
-        <Row gutter={[16, 16]}>
-          <Col xs={24} xl={14}>
-            <Card size="small" title={`${t(`analysis.dimensions.${dimension}`)} · ${t('analysis.total', { count: analysis.data?.total ?? 0 })}`}>
-              <EChart option={option} height={dimension === 'region' && hasMap ? 460 : 340} onClick={onChartClick} testId="analysis-chart" loading={analysis.isFetching} />
-            </Card>
-          </Col>
-          <Col xs={24} xl={10}>
-            <Card size="small" title={t('analysis.table')}>
-              <Table<Item>
-                rowKey="key"
-                size="small"
-                dataSource={items}
-                pagination={false}
-                scroll={{ y: 400 }}
-                data-testid="analysis-table"
-                columns={[
-                  { key: 'label', title: t(`analysis.dimensions.${dimension}`), dataIndex: 'label' },
-                  { key: 'count', title: t('analysis.customers'), dataIndex: 'count', align: 'right' },
-                  {
-                    key: 'share',
-                    title: t('analysis.share'),
-                    align: 'right',
-                    render: (_value, item) => (analysis.data?.total ? `${((item.count / analysis.data.total) * 100).toFixed(1)}%` : '-'),
-                  },
-                  {
-                    key: 'drill',
-                    title: '',
-                    render: (_value, item) =>
-                      item.drill && item.count > 0 ? (
-                        <Button type="link" size="small" onClick={() => drill(item)}>
-                          {t('analysis.viewCustomers')}
-                        </Button>
-                      ) : null,
-                  },
-                ]}
-              />
-            </Card>
-          </Col>
-        </Row>
-      )}
+      <Row gutter={[16, 16]}>
+        <Col xs={24} xl={14}>
+          <Card size="small" title={`${t(`analysis.dimensions.${dimension}`)} · ${t('analysis.total', { count: analysis.data?.total ?? 0 })}`}>
+            <EChart option={option} height={dimension === 'region' && hasMap ? 460 : 340} onClick={onChartClick} testId="analysis-chart" loading={analysis.isFetching} />
+          </Card>
+        </Col>
+        <Col xs={24} xl={10}>
+          <Card size="small" title={t('analysis.table')}>
+            <Table<Item>
+              rowKey="key"
+              size="small"
+              dataSource={items}
+              pagination={false}
+              scroll={{ y: 400 }}
+              data-testid="analysis-table"
+              columns={[
+                { key: 'label', title: t(`analysis.dimensions.${dimension}`), dataIndex: 'label' },
+                { key: 'count', title: t('analysis.customers'), dataIndex: 'count', align: 'right' },
+                {
+                  key: 'share',
+                  title: t('analysis.share'),
+                  align: 'right',
+                  render: (_value, item) => (analysis.data?.total ? `${((item.count / analysis.data.total) * 100).toFixed(1)}%` : '-'),
+                },
+                {
+                  key: 'drill',
+                  title: '',
+                  render: (_value, item) =>
+                    item.drill && item.count > 0 ? (
+                      <Button type="link" size="small" onClick={() => drill(item)}>
+                        {t('analysis.viewCustomers')}
+                      </Button>
+                    ) : null,
+                },
+              ]}
+            />
+          </Card>
+        </Col>
+      </Row>
       {hasPermission(me, 'customerAnalysis:create') && (
         <Card size="small" title={t('analysis.conclusion')}>
           <Space orientation="vertical" style={{ width: '100%' }}>
