@@ -100,6 +100,14 @@ describe('report dashboards and customer analysis', () => {
     await expect.poll(() => rows.count(), { timeout: 30_000 }).toBe(8);
     await page.waitForTimeout(800);
     await shot(page, 'analysis-age');
+    // value tiers from the computed profiles: every demo customer counted once
+    await page.goto(`${harness.baseUrl}/customer-analysis?dimension=value`);
+    await expect.poll(() => rows.count(), { timeout: 30_000 }).toBeGreaterThan(1);
+    const counts = (await rows.evaluateAll((trs) => trs.map((tr) => Number(tr.querySelectorAll('td')[1]?.textContent ?? 0))));
+    const total = Number((await page.locator('[data-testid=analysis-page]').innerText()).match(/共\s*([\d,]+)\s*位客户/)?.[1]?.replace(/,/g, '') ?? -1);
+    expect(counts.reduce((sum, value) => sum + value, 0)).toBe(total);
+    await page.waitForTimeout(800);
+    await shot(page, 'analysis-value-tiers');
   });
 
   it('opens a saved report definition on the dashboard with its parameters', async () => {
