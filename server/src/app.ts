@@ -145,7 +145,8 @@ export async function buildApp(options: BuildOptions): Promise<App> {
   await migrateWith(config, database);
   database.keywordMode = await detectKeywordMode(database);
   const { key } = loadMasterKey(config.ENCRYPTION_KEY, config.DATA_DIR);
-  const kv: KeyValueStore = config.REDIS_URL ? new RedisKeyValueStore(config.REDIS_URL, config.REDIS_PREFIX) : new DatabaseKeyValueStore(database, clock);
+  const redisKv = config.REDIS_URL ? new RedisKeyValueStore(config.REDIS_URL, config.REDIS_PREFIX) : null;
+  const kv: KeyValueStore = redisKv ?? new DatabaseKeyValueStore(database, clock);
   const sessions = new SessionManager(kv, clock, { idleMs: config.SESSION_IDLE_MINUTES * 60_000, absoluteMs: config.SESSION_ABSOLUTE_HOURS * 3_600_000 });
   const broadcast = config.REDIS_URL ? new RedisChangeBroadcast(config.REDIS_URL, config.REDIS_PREFIX, database.changes) : null;
   const counts = new CountCache(database.changes, config.LIST_TOTAL_CACHE_SECONDS * 1000);
@@ -227,6 +228,7 @@ export async function buildApp(options: BuildOptions): Promise<App> {
     { name: 'sms-dispatch', pattern: '20 * * * * *', run: () => dispatchDue(services, smsProvider) },
     ...backupJobs(services, backups),
   ];
+  if (redisKv && !(await redisKv.connected(10_000))) app.log.warn('Redis is not reachable yet: sign-ins and sessions answer 503 until it is');
   const stopScheduler = options.scheduler ? startScheduler(jobs, kv, app.log, jobMetrics.jobFinished) : () => {};
   return {
     app,

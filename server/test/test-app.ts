@@ -152,7 +152,7 @@ export interface Client {
 export async function getCaptcha(app: TestApp, remoteAddress?: string): Promise<{ captchaId: string; answer: string }> {
   const response = await app.app.inject({ method: 'GET', url: '/api/auth/captcha', remoteAddress });
   const answer = response.headers['x-test-captcha-answer'];
-  if (typeof answer !== 'string') throw new Error('captcha test hook is not enabled');
+  if (typeof answer !== 'string') throw new Error(response.statusCode === 200 ? 'captcha test hook is not enabled' : `captcha: ${response.statusCode} ${response.body.slice(0, 300)}`);
   return { captchaId: (response.json() as { captchaId: string }).captchaId, answer };
 }
 

@@ -110,6 +110,23 @@ export class RedisKeyValueStore implements KeyValueStore {
     this.redis = new Redis(url, { keyPrefix: prefix, maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false });
     this.redis.on('error', () => {});
   }
+  /**
+   * Waits (up to `timeoutMs`) for the first connection, so a node that just started does not answer its first
+   * requests 503 only because the connection was still being made; Redis being away longer still fails closed.
+   */
+  async connected(timeoutMs: number): Promise<boolean> {
+    if (this.redis.status === 'ready') return true;
+    return new Promise((resolve) => {
+      const done = (ready: boolean) => {
+        clearTimeout(timer);
+        this.redis.off('ready', onReady);
+        resolve(ready);
+      };
+      const onReady = () => done(true);
+      const timer = setTimeout(() => done(false), timeoutMs);
+      this.redis.on('ready', onReady);
+    });
+  }
   async get(key: string) {
     return this.redis.get(key);
   }
