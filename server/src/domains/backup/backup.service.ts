@@ -118,19 +118,15 @@ async function finish(catalogue: BackupCatalogue, record: BackupRecord, started:
   return record;
 }
 
-/**
- * A full online backup: a consistent copy of the database taken while the product keeps serving (SQLite's
- * online backup API, which picks up writes made meanwhile through the same connection; `pg_dump -Fc`, one
- * repeatable-read snapshot), then the attachments, packed with a manifest of checksums.
- */
-export async function createSystemBackup(services: Services, catalogue: BackupCatalogue, by: Initiator, trigger: BackupTrigger): Promise<BackupRecord> {
+/** The record of a backup being taken: running, with its file name (".enc" when a key is configured). */
+function startRecord(services: Services, kind: BackupKind, trigger: BackupTrigger, by: Initiator, extra: Partial<BackupRecord> = {}) {
   const now = services.clock.now();
   const started = Date.now();
   const key = backupKey(services);
-  const id = newBackupId('system', now);
+  const id = newBackupId(kind, now);
   const record: BackupRecord = {
     id,
-    kind: 'system',
+    kind,
     trigger,
     fileName: `${id}.tar.gz${key ? '.enc' : ''}`,
     status: 'running',
@@ -143,8 +139,19 @@ export async function createSystemBackup(services: Services, catalogue: BackupCa
     finishedAt: null,
     durationMs: null,
     createdBy: by,
+    ...extra,
     error: null,
   };
+  return { record, id, now, started, key };
+}
+
+/**
+ * A full online backup: a consistent copy of the database taken while the product keeps serving (SQLite's
+ * online backup API, which picks up writes made meanwhile through the same connection; `pg_dump -Fc`, one
+ * repeatable-read snapshot), then the attachments, packed with a manifest of checksums.
+ */
+export async function createSystemBackup(services: Services, catalogue: BackupCatalogue, by: Initiator, trigger: BackupTrigger): Promise<BackupRecord> {
+  const { record, id, now, started, key } = startRecord(services, 'system', trigger, by);
   return finish(catalogue, record, started, async () => {
     const scratch = await catalogue.scratch(id);
     try {
@@ -193,29 +200,7 @@ export async function createSystemBackup(services: Services, catalogue: BackupCa
 
 /** "Important data": the chosen modules exported as the users know them (labelled columns, the actor's scope, personal data masked). */
 export async function createImportantDataExport(services: Services, catalogue: BackupCatalogue, actor: Actor, by: Initiator, trigger: BackupTrigger, modules: string[], format: 'csv' | 'xlsx'): Promise<BackupRecord> {
-  const now = services.clock.now();
-  const started = Date.now();
-  const key = backupKey(services);
-  const id = newBackupId('importantData', now);
-  const record: BackupRecord = {
-    id,
-    kind: 'importantData',
-    trigger,
-    fileName: `${id}.tar.gz${key ? '.enc' : ''}`,
-    status: 'running',
-    engine: services.database.dialect,
-    schemaVersion: null,
-    encrypted: key !== null,
-    sizeBytes: null,
-    sha256: null,
-    startedAt: now.toISOString(),
-    finishedAt: null,
-    durationMs: null,
-    createdBy: by,
-    modules,
-    format,
-    error: null,
-  };
+  const { record, id, now, started, key } = startRecord(services, 'importantData', trigger, by, { modules, format });
   return finish(catalogue, record, started, async () => {
     const scratch = await catalogue.scratch(id);
     try {
