@@ -16,14 +16,17 @@ import { resetPostgresSchema, schemaOf } from './lib/postgres.ts';
  * one seeded data set: one SQLite node, then 1, 2 and 3 PostgreSQL-backed nodes sharing Redis. The PostgreSQL
  * copy of the data set is made with db:migrate-to-postgres (timed), so both engines serve the same rows.
  */
-export async function nodesBench(options: BenchOptions & { nodeCounts?: number[] }) {
+export async function nodesBench(options: BenchOptions & { nodeCounts?: number[]; keepCopy?: boolean }) {
   const sqliteFile = path.join(options.dataDir, 'insure.db');
   if (!fs.existsSync(sqliteFile)) throw new Error(`no data set at ${options.dataDir}: npm run bench -- seed --customers ${options.customers} --data-dir ${options.dataDir}`);
   const pgBase = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
   const pgUrl = options.databaseUrl ?? `${pgBase}?options=${encodeURIComponent(`-c search_path=bench_nodes_${options.customers}`)}`;
   const redisUrl = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
-  const token = await benchToken(options.dataDir);
-  await ensurePostgresCopy(sqliteFile, pgUrl);
+  const sqliteToken = await benchToken({ DATA_DIR: options.dataDir });
+  // A 1M copy takes tens of minutes: --keep-copy reuses one that holds the same customers.
+  if (!(options.keepCopy && (await sameCustomers(sqliteFile, pgUrl)))) await ensurePostgresCopy(sqliteFile, pgUrl);
+  else line('copy to PostgreSQL', 'kept (--keep-copy: the schema holds the same customers)');
+  const pgToken = await benchToken({ DATA_DIR: options.dataDir, DATABASE_URL: pgUrl });
 
   const { maxId } = await sampleIds(sqliteFile);
   const randomId = () => 1 + Math.floor(Math.random() * maxId);
@@ -36,9 +39,9 @@ export async function nodesBench(options: BenchOptions & { nodeCounts?: number[]
   line('connections × duration', `${options.connections} × ${options.duration} s per configuration (after a 5 s warm-up), through nginx`);
 
   const configurations = [
-    { name: 'SQLite, 1 node', nodes: 1, databaseUrl: `sqlite:${sqliteFile}` },
+    { name: 'SQLite, 1 node', nodes: 1, databaseUrl: `sqlite:${sqliteFile}`, token: sqliteToken },
     // application_name marks the nodes' connections, so the PostgreSQL backends' CPU can be read from /proc.
-    ...(options.nodeCounts ?? [1, 2, 3]).map((nodes) => ({ name: `PostgreSQL, ${nodes} node${nodes > 1 ? 's' : ''}`, nodes, databaseUrl: `${pgUrl}&application_name=bench-nodes` })),
+    ...(options.nodeCounts ?? [1, 2, 3]).map((nodes) => ({ name: `PostgreSQL, ${nodes} node${nodes > 1 ? 's' : ''}`, nodes, databaseUrl: `${pgUrl}&application_name=bench-nodes`, token: pgToken })),
   ];
   const summary: Record<string, string | number>[] = [];
   for (const [index, configuration] of configurations.entries()) {
@@ -52,7 +55,7 @@ export async function nodesBench(options: BenchOptions & { nodeCounts?: number[]
       env: { DATA_DIR: options.dataDir, JOBS_ENABLED: 'false', LOG_LEVEL: 'silent', REDIS_PREFIX: `bench-nodes-${index}:`, DEMO_DATA: 'false' },
     });
     try {
-      const common = { url: cluster.url, connections: options.connections, headers: { authorization: `Bearer ${token}` }, requests, timeout: 10 };
+      const common = { url: cluster.url, connections: options.connections, headers: { authorization: `Bearer ${configuration.token}` }, requests, timeout: 10 };
       await autocannon({ ...common, duration: 5 });
       const pids = cluster.nodes.map((node) => node.pid!);
       const cpuBefore = pids.map((pid) => processCpuSeconds(pid) ?? 0);
@@ -104,9 +107,9 @@ async function backendPids(pgUrl: string): Promise<number[]> {
   }
 }
 
-/** An API token for admin, made on the SQLite data set (the copy to PostgreSQL carries it over). */
-async function benchToken(dataDir: string): Promise<string> {
-  const config = configFrom({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', DEMO_DATA: 'false' });
+/** An API token for admin in one of the two databases. */
+async function benchToken(env: { DATA_DIR: string; DATABASE_URL?: string }): Promise<string> {
+  const config = configFrom({ ...env, LOG_LEVEL: 'silent', DEMO_DATA: 'false' });
   const { services, close } = await buildApp({ config, logger: false });
   try {
     await bootstrap(services);
@@ -120,7 +123,25 @@ async function benchToken(dataDir: string): Promise<string> {
   }
 }
 
-/** Copies the data set into its PostgreSQL schema with db:migrate-to-postgres (again each run: the token is new). */
+/** Whether the PostgreSQL schema already holds the SQLite data set's customers (count and highest id). */
+async function sameCustomers(sqliteFile: string, pgUrl: string): Promise<boolean> {
+  const { default: SQLite } = await import('better-sqlite3');
+  const sqlite = new SQLite(sqliteFile, { readonly: true });
+  const client = new pg.Client({ connectionString: pgUrl });
+  try {
+    const mine = sqlite.prepare('select count(*) as total, max(id) as top from customers').get() as { total: number; top: number };
+    await client.connect();
+    const theirs = (await client.query<{ total: string; top: string }>('select count(*) as total, max(id) as top from customers')).rows[0];
+    return Number(theirs?.total) === mine.total && Number(theirs?.top) === mine.top;
+  } catch {
+    return false; // no such schema or tables yet
+  } finally {
+    sqlite.close();
+    await client.end().catch(() => {});
+  }
+}
+
+/** Copies the data set into its PostgreSQL schema with db:migrate-to-postgres. */
 async function ensurePostgresCopy(sqliteFile: string, pgUrl: string) {
   schemaOf(pgUrl);
   await resetPostgresSchema(pgUrl);
@@ -131,15 +152,6 @@ async function ensurePostgresCopy(sqliteFile: string, pgUrl: string) {
   if (!report.ok) throw new Error('the copy to PostgreSQL did not verify');
   const rows = report.tables.reduce((total, table) => total + table.sourceRows, 0);
   line('copy to PostgreSQL', `${rows.toLocaleString('en')} rows in ${elapsed.toFixed(1)} s (${Math.round(rows / elapsed).toLocaleString('en')} rows/s, verified)`);
-  const client = new pg.Client({ connectionString: pgUrl });
-  await client.connect();
-  try {
-    // Fresh tables have no planner statistics yet (autovacuum would gather them later): this schema's only.
-    const tables = await client.query<{ name: string }>('select tablename as name from pg_tables where schemaname = current_schema()');
-    for (const { name } of tables.rows) await client.query(`analyze "${name}"`);
-  } finally {
-    await client.end();
-  }
 }
 
 async function sampleIds(sqliteFile: string) {

@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Browser, type Page, chromium } from 'playwright-core';
+import { type Browser, type Page, type Response, chromium } from 'playwright-core';
+import { expect } from 'vitest';
 import { buildApp, type App } from '@insure/server/src/app.ts';
 import { bootstrap } from '@insure/server/src/bootstrap.ts';
 import { configFrom } from '@insure/server/src/config.ts';
@@ -84,3 +85,68 @@ export async function signIn(page: Page, baseUrl: string, loginName: string, pas
 }
 
 export const shot = (page: Page, name: string) => page.screenshot({ path: path.join(artifacts, `${name}.png`), fullPage: true });
+
+/**
+ * Picks an option of an antd Select by typing part of its label, and checks the choice took: while the options
+ * are searched for on the server, the list can be replaced under the click, which then picks nothing. A multiple
+ * select (its tags collapse to "+N", so the choice cannot be read back) is picked once and closed.
+ */
+export async function choose(page: Page, testId: string, text: string, multiple = false): Promise<void> {
+  const select = page.getByTestId(testId);
+  const pick = async () => {
+    await select.click();
+    await page.keyboard.type(text);
+    await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: text }).first().click();
+  };
+  if (multiple) {
+    await pick();
+    await page.keyboard.press('Escape');
+    return;
+  }
+  const shows = () => select.innerText().then((shown) => shown.includes(text));
+  // No Escape between attempts: with the list already closed it would close the form's drawer instead.
+  for (let attempt = 1; attempt <= 3; attempt += 1) {
+    await pick();
+    if (await pollUntil(shows, 5_000)) return;
+  }
+  await expect.poll(shows, { message: `${testId} shows ${text}` }).toBe(true);
+}
+
+/** Types a date (or date and time) into an antd picker and confirms it. */
+export async function pickDate(page: Page, testId: string, value: string): Promise<void> {
+  const input = page.getByTestId(testId);
+  await input.click();
+  await input.fill(value);
+  await input.press('Enter');
+}
+
+/** A screenshot once the page has settled, without the success toasts over it. */
+export async function quietShot(page: Page, name: string): Promise<void> {
+  await page.waitForLoadState('networkidle');
+  await page.screenshot({ path: path.join(artifacts, `${name}.png`), fullPage: true, style: '.ant-message { display: none !important; }' });
+}
+
+/** Matches the response to a POST whose URL contains `suffix`, for page.waitForResponse. */
+export const posted = (suffix: string) => (response: Response) => response.url().includes(suffix) && response.request().method() === 'POST';
+
+async function pollUntil(check: () => Promise<boolean>, timeoutMs: number): Promise<boolean> {
+  for (const started = Date.now(); Date.now() - started < timeoutMs; await new Promise((resolve) => setTimeout(resolve, 100))) {
+    if (await check()) return true;
+  }
+  return false;
+}
+
+/**
+ * Switches the interface language through the header menu and waits until the page shows it and the choice is
+ * saved; a click that lands while the menu is still opening is tried again.
+ */
+export async function switchLanguage(page: Page, label: string, lang: string): Promise<void> {
+  const shown = () => page.evaluate(() => document.documentElement.lang).then((current) => current === lang);
+  for (let attempt = 1; attempt <= 3 && !(await shown()); attempt += 1) {
+    await page.getByTestId('language-switch').click();
+    await page.locator('.ant-dropdown:visible .ant-dropdown-menu-item', { hasText: label }).click();
+    if (await pollUntil(shown, 5_000)) break;
+  }
+  await expect.poll(shown, { message: `the page is in ${lang}` }).toBe(true);
+  await page.waitForLoadState('networkidle');
+}

@@ -19,6 +19,8 @@ export interface BenchOptions {
   only?: string[];
   /** writes: sequential creates per mode. */
   writes?: number;
+  /** profiles: keep the stored profiles (measure refresh and segment counts only). */
+  skipRebuild?: boolean;
 }
 
 /** Default data directory of a seeded SQLite data set (under /tmp: never in the repository). */

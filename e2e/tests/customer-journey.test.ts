@@ -1,17 +1,10 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { idNumber, prng } from '@insure/server/src/seed/generator.ts';
-import { adminPassword, type Harness, shot, signIn, startHarness } from '../harness.ts';
+import { adminPassword, choose, type Harness, shot, signIn, startHarness } from '../harness.ts';
 
 let harness: Harness;
 let page: Page;
-
-/** Picks an option of an antd Select by typing part of its label. */
-async function choose(page: Page, testId: string, text: string) {
-  await page.getByTestId(testId).click();
-  await page.keyboard.type(text);
-  await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: text }).first().click();
-}
 
 describe('a user manages a customer in the browser', () => {
   beforeAll(async () => {

@@ -1,3 +1,4 @@
+import ExcelJS from 'exceljs';
 import type { Page } from 'playwright-core';
 import { getEntity } from '@insure/model/registry';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -71,7 +72,12 @@ describe('report dashboards and customer analysis', () => {
     await expect.poll(() => tableRows().count(), { timeout: 30_000 }).toBe(4);
     const download = page.waitForEvent('download');
     await page.getByTestId('report-export').click();
-    expect((await download).suggestedFilename()).toMatch(/^report-policyStatus-period-.*\.xlsx$/);
+    const file = await download;
+    expect(file.suggestedFilename()).toMatch(/^report-policyStatus-period-.*\.xlsx$/);
+    // the downloaded workbook has the header row and a row per quarter (and the totals)
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.readFile((await file.path())!);
+    expect(workbook.worksheets[0]!.actualRowCount).toBeGreaterThanOrEqual(5);
     await page.waitForTimeout(800);
     await shot(page, 'report-policy-status-by-quarter');
   });

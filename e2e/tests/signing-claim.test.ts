@@ -3,7 +3,7 @@ import { getEntity } from '@insure/model/registry';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemContext } from '@insure/server/src/bootstrap.ts';
 import { createRecord } from '@insure/server/src/entities/write.ts';
-import { adminPassword, type Harness, shot, signIn, startHarness } from '../harness.ts';
+import { adminPassword, choose, type Harness, pickDate, quietShot, shot, signIn, startHarness } from '../harness.ts';
 
 let harness: Harness;
 let page: Page;
@@ -13,28 +13,6 @@ const signingNo = 'SGE2E000001';
 const claimNo = 'CLE2E000001';
 const isoDay = (offsetDays: number) => new Date(Date.now() + offsetDays * 86_400_000).toISOString().slice(0, 10);
 let customerName = '';
-
-/** Picks an option of an antd Select by typing part of its label. */
-async function choose(testId: string, text: string) {
-  await page.getByTestId(testId).click();
-  await page.keyboard.type(text);
-  await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: text }).first().click();
-}
-
-/** Types a date (or date and time) into an antd picker and confirms it. */
-async function pickDate(testId: string, value: string) {
-  const input = page.getByTestId(testId);
-  await input.click();
-  await input.fill(value);
-  await input.press('Enter');
-}
-
-/** Screenshots without the success toasts over the page. */
-async function quietShot(name: string) {
-  await page.waitForLoadState('networkidle');
-  await expect.poll(() => page.locator('.ant-message-notice').count(), { timeout: 10_000 }).toBe(0);
-  await shot(page, name);
-}
 
 const isAction = (action: string) => (response: Response) => response.url().includes(`/actions/${action}`) && response.request().method() === 'POST';
 
@@ -94,13 +72,13 @@ describe('a signing from draft to issued, then a claim from reported to paid', (
     await page.getByTestId('list-table').waitFor();
     await page.getByTestId('list-add').click();
     await page.getByTestId('field-signingNo').fill(signingNo);
-    await pickDate('field-signingDate', isoDay(0));
+    await pickDate(page, 'field-signingDate', isoDay(0));
     await page.getByTestId('field-amount').fill('1500');
     await page.getByTestId('field-sumInsured').fill('200000');
-    await pickDate('field-startDate', isoDay(-30));
-    await choose('field-productId', productName);
-    await choose('field-customerId', customerName);
-    await choose('field-orgId', '总公司');
+    await pickDate(page, 'field-startDate', isoDay(-30));
+    await choose(page, 'field-productId', productName);
+    await choose(page, 'field-customerId', customerName);
+    await choose(page, 'field-orgId', '总公司');
     expect(await page.getByTestId('field-status').count()).toBe(0);
     const created = page.waitForResponse((response) => response.url().endsWith('/api/signings') && response.request().method() === 'POST');
     await page.getByTestId('form-submit').click();
@@ -124,13 +102,13 @@ describe('a signing from draft to issued, then a claim from reported to paid', (
     policyId = approved.policyId as number;
     await page.getByTestId('tab-timeline').click();
     await expect.poll(() => page.getByTestId('timeline-item').count()).toBeGreaterThanOrEqual(4);
-    await quietShot('signing-timeline');
+    await quietShot(page, 'signing-timeline');
 
     await page.getByTestId('tab-fields').click();
     await page.locator(`[data-testid=detail-fields] a[href="/policies/${policyId}"]`).click();
     await page.getByTestId('policy-page').waitFor();
     await expect.poll(() => page.getByTestId('timeline-item').count()).toBeGreaterThanOrEqual(1);
-    await quietShot('policy-timeline');
+    await quietShot(page, 'policy-timeline');
   });
 
   it('files a claim on the policy and moves it from reported to paid', async () => {
@@ -139,11 +117,11 @@ describe('a signing from draft to issued, then a claim from reported to paid', (
     await page.getByTestId('list-table').waitFor();
     await page.getByTestId('list-add').click();
     await page.getByTestId('field-claimNo').fill(claimNo);
-    await choose('field-policyId', policyNo);
-    await choose('field-claimType', '医疗');
-    await pickDate('field-incidentAt', `${isoDay(-2)} 10:00:00`);
+    await choose(page, 'field-policyId', policyNo);
+    await choose(page, 'field-claimType', '医疗');
+    await pickDate(page, 'field-incidentAt', `${isoDay(-2)} 10:00:00`);
     await page.getByTestId('field-requestedAmount').fill('8000');
-    await choose('field-orgId', '总公司');
+    await choose(page, 'field-orgId', '总公司');
     const created = page.waitForResponse((response) => response.url().endsWith('/api/claims') && response.request().method() === 'POST');
     await page.getByTestId('form-submit').click();
     const createdResponse = await created;
@@ -165,7 +143,7 @@ describe('a signing from draft to issued, then a claim from reported to paid', (
 
     await expect.poll(() => page.getByTestId('timeline-item').count()).toBeGreaterThanOrEqual(5);
     await expect.poll(() => page.getByTestId('claim-amounts').innerText()).toContain('7,500.00');
-    await quietShot('claim-timeline');
+    await quietShot(page, 'claim-timeline');
 
     await page.goto(`${harness.baseUrl}/policies/${policyId}`);
     await page.getByTestId('claim-summary').waitFor();

@@ -5,7 +5,7 @@ import { systemContext } from '@insure/server/src/bootstrap.ts';
 import { dispatchDue } from '@insure/server/src/domains/notification/dispatch.ts';
 import { LogProvider } from '@insure/server/src/domains/notification/providers.ts';
 import { createRecord } from '@insure/server/src/entities/write.ts';
-import { adminPassword, type Harness, shot, signIn, startHarness } from '../harness.ts';
+import { adminPassword, choose, type Harness, posted, quietShot, shot, signIn, startHarness } from '../harness.ts';
 
 let harness: Harness;
 let page: Page;
@@ -13,23 +13,6 @@ const pageErrors: string[] = [];
 const policyNo = 'PTSMSE2E0001';
 const productName = '短信测试医疗险';
 let customers: { id: number; name: string }[] = [];
-
-/** Picks an option of an antd Select by typing part of its label. */
-async function choose(testId: string, text: string) {
-  await page.getByTestId(testId).click();
-  await page.keyboard.type(text);
-  await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: text }).first().click();
-  await page.keyboard.press('Escape');
-}
-
-/** Screenshots without the success toasts over the page. */
-async function quietShot(name: string) {
-  await page.waitForLoadState('networkidle');
-  await expect.poll(() => page.locator('.ant-message-notice').count(), { timeout: 10_000 }).toBe(0);
-  await shot(page, name);
-}
-
-const posted = (suffix: string) => (response: Response) => response.url().includes(suffix) && response.request().method() === 'POST';
 
 describe('SMS notifications in the browser', () => {
   beforeAll(async () => {
@@ -73,7 +56,7 @@ describe('SMS notifications in the browser', () => {
     await page.getByTestId('list-table').waitFor();
     await page.getByTestId('list-add').click();
     await page.getByTestId('field-name').fill('到期关怀');
-    await choose('field-kind', '保险到期提醒');
+    await choose(page, 'field-kind', '保险到期提醒');
     await page.getByTestId('field-contentZh').fill('{customerName}您好，您的保单{policyNo}（{productName}）将于{date}到期，保费{amount}元。');
     await page.getByTestId('field-providerTemplateId').fill('SMS_100001');
     const created = page.waitForResponse((response) => response.url().endsWith('/api/sms-templates') && response.request().method() === 'POST');
@@ -82,8 +65,8 @@ describe('SMS notifications in the browser', () => {
 
     await page.goto(`${harness.baseUrl}/sms`);
     await page.getByTestId('sms-tab-preview').click();
-    await choose('sms-preview-template', '到期关怀');
-    await choose('sms-preview-policy', policyNo);
+    await choose(page, 'sms-preview-template', '到期关怀');
+    await choose(page, 'sms-preview-policy', policyNo);
     const previewed = page.waitForResponse(posted('/preview'));
     await page.getByTestId('sms-preview-run').click();
     expect((await previewed).status()).toBe(200);
@@ -95,7 +78,7 @@ describe('SMS notifications in the browser', () => {
     expect(text).toContain('保费3600.00元');
     expect(text).toContain('SMS_100001');
     expect(text).not.toContain('{');
-    await quietShot('sms-template-preview');
+    await quietShot(page, 'sms-template-preview');
   });
 
   it('a manual send previews its recipients and cost, leaves the opted-out customer out, and queues the rest', async () => {
@@ -103,7 +86,7 @@ describe('SMS notifications in the browser', () => {
     await page.getByTestId('list-table').waitFor();
     await page.getByTestId('list-add').click();
     await page.getByTestId('field-name').fill('感谢来访');
-    await choose('field-kind', '人工群发');
+    await choose(page, 'field-kind', '人工群发');
     await page.getByTestId('field-contentZh').fill('{customerName}，感谢您今天来访，祝您生活愉快！');
     const created = page.waitForResponse((response) => response.url().endsWith('/api/sms-templates') && response.request().method() === 'POST');
     await page.getByTestId('form-submit').click();
@@ -111,8 +94,8 @@ describe('SMS notifications in the browser', () => {
 
     await page.goto(`${harness.baseUrl}/sms`);
     await page.getByTestId('sms-tab-manual').click();
-    await choose('sms-manual-template', '感谢来访');
-    for (const customer of customers) await choose('sms-manual-customers', customer.name);
+    await choose(page, 'sms-manual-template', '感谢来访');
+    for (const customer of customers) await choose(page, 'sms-manual-customers', customer.name, true);
     const previewed = page.waitForResponse(posted('/api/sms/manual/preview'));
     await page.getByTestId('sms-manual-preview').click();
     const preview = (await (await previewed).json()) as { recipientCount: number; costCents: number; excluded: { customerId: number; reason: string }[] };
@@ -126,7 +109,7 @@ describe('SMS notifications in the browser', () => {
     expect(shown).toContain('0.10');
     expect(shown).toContain(`${customers[0]!.name}，感谢您今天来访`);
     expect(shown).toContain(customers[2]!.name);
-    await quietShot('sms-manual-preview');
+    await quietShot(page, 'sms-manual-preview');
 
     const sent = page.waitForResponse(posted('/api/sms/manual/send'));
     await page.getByTestId('sms-manual-send').click();
@@ -151,7 +134,7 @@ describe('SMS notifications in the browser', () => {
     expect(body).toContain('人工群发');
     // Sent messages are no longer editable: no edit button on their rows.
     expect(await table.getByTestId('row-edit').count()).toBe(0);
-    await quietShot('sms-outbox');
+    await quietShot(page, 'sms-outbox');
 
     // The reminder rules, licence expiry (to the salesperson) among them: on, 30 days before.
     await page.goto(`${harness.baseUrl}/sms`);
@@ -161,11 +144,11 @@ describe('SMS notifications in the browser', () => {
     expect(await page.getByTestId('sms-rule-switch-licenceExpiry').getAttribute('aria-checked')).toBe('true');
     expect(await page.getByTestId('sms-rule-switch-licenceExpiry').isDisabled()).toBe(false);
     expect(await licence.innerText()).toContain('资格证到期提醒');
-    await quietShot('sms-rules');
+    await quietShot(page, 'sms-rules');
 
     await page.getByTestId('sms-tab-stats').click();
     await page.waitForLoadState('networkidle');
-    await quietShot('sms-stats');
+    await quietShot(page, 'sms-stats');
     expect(pageErrors, pageErrors.join('\n')).toEqual([]);
   });
 });

@@ -62,7 +62,8 @@ import { registerPlanRoutes } from './domains/sales/plan.routes.ts';
 import { registerSalesHooks } from './domains/sales/sales.hooks.ts';
 import { registerProfileHooks } from './domains/profile/profile.hooks.ts';
 import { registerProfileRoutes } from './domains/profile/profile.routes.ts';
-import { rebuildAllProfiles } from './domains/profile/refresh.ts';
+import { rebuildWithStatus } from './domains/profile/rebuild.ts';
+import { registerProfileSettingsRoutes } from './domains/profile/settings.routes.ts';
 import { registerAuditRoutes } from './platform/audit/audit.routes.ts';
 import { registerAuthentication } from './platform/auth/authenticate.ts';
 import { registerAuthRoutes } from './platform/auth/auth.routes.ts';
@@ -202,6 +203,7 @@ export async function buildApp(options: BuildOptions): Promise<App> {
   registerWorkbenchRoutes(app, services);
   registerIncentiveRoutes(app, services);
   registerProfileRoutes(app, services);
+  registerProfileSettingsRoutes(app, services);
   registerAccountRoutes(app, services);
   registerApiTokenRoutes(app, services);
   registerAuditRoutes(app, services);
@@ -219,7 +221,7 @@ export async function buildApp(options: BuildOptions): Promise<App> {
     { name: 'policy-lifecycle', pattern: '0 30 1 * * *', run: () => runPolicyLifecycle(services, config.POLICY_GRACE_DAYS) },
     { name: 'ticket-escalation', pattern: '0 */5 * * * *', run: () => runTicketEscalation(services) },
     // Daily, after the policy lifecycle: date-based profile values (ages, expiries, recency) and rule tags.
-    { name: 'profiles-rebuild', pattern: '0 45 1 * * *', run: () => rebuildAllProfiles(services) },
+    { name: 'profiles-rebuild', pattern: '0 45 1 * * *', run: () => rebuildWithStatus(services) },
     { name: 'customer-pool', pattern: '0 0 2 * * *', run: () => runCustomerPool(services) },
     { name: 'audit-archive', pattern: '0 15 2 * * *', run: () => archiveAuditLogs(services) },
     // Hourly, not daily: the reminder keys make repeats no-ops, and a node that was down catches up.

@@ -24,7 +24,7 @@ import { checkPasswordPolicy, generatePassword, hashPassword, passwordPolicyFrom
 import { audit } from './entities/write.ts';
 import { loadDemoData } from './seed/demo.ts';
 import { seedScale } from './seed/scale.ts';
-import { rebuildAllProfiles } from './domains/profile/refresh.ts';
+import { rebuildWithStatus } from './domains/profile/rebuild.ts';
 import { runPolicyLifecycle } from './domains/insurance/policy-lifecycle.job.ts';
 import { runTicketEscalation } from './domains/service/ticket.hooks.ts';
 import { runCustomerPool } from './domains/sales/customer-pool.ts';
@@ -188,7 +188,7 @@ async function main(argv: string[]) {
   }
   if (command === 'profiles:rebuild') {
     const started = Date.now();
-    const result = await withServices((services) => rebuildAllProfiles(services, Number(values.customers ?? 5000), (done) => process.stderr.write(`\r${done} customers`)));
+    const result = await withServices((services) => rebuildWithStatus(services, 'cli', Number(values.customers ?? 5000), (done) => process.stderr.write(`\r${done} customers`)));
     process.stdout.write(`\n${JSON.stringify({ ...result, seconds: (Date.now() - started) / 1000 })}\n`);
     return;
   }

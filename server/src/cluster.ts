@@ -29,15 +29,21 @@ export interface RunningCluster {
   nodes: ChildProcess[];
   /** Stops one node (SIGTERM, graceful) — for failover checks. */
   stopNode(index: number): Promise<void>;
+  /** Kills one node (SIGKILL: no graceful shutdown, in-flight requests cut off) — for crash checks. */
+  killNode(index: number): Promise<void>;
+  /** Starts a stopped or killed node again on its port and waits until it is ready. */
+  restartNode(index: number): Promise<void>;
   stop(): Promise<void>;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+const exited = (child: ChildProcess) => child.exitCode !== null || child.signalCode !== null;
+
 async function waitReady(url: string, child: ChildProcess, timeoutMs = 90_000) {
   const started = Date.now();
   while (Date.now() - started < timeoutMs) {
-    if (child.exitCode !== null) throw new Error(`node ${url} exited with code ${child.exitCode}`);
+    if (exited(child)) throw new Error(`node ${url} exited with ${child.exitCode ?? child.signalCode}`);
     try {
       if ((await fetch(`${url}/ready`)).ok) return;
     } catch {
@@ -48,7 +54,7 @@ async function waitReady(url: string, child: ChildProcess, timeoutMs = 90_000) {
   throw new Error(`node ${url} not ready after ${timeoutMs} ms`);
 }
 
-const stopped = (child: ChildProcess) => new Promise<void>((resolve) => (child.exitCode !== null ? resolve() : child.once('exit', () => resolve())));
+const stopped = (child: ChildProcess) => new Promise<void>((resolve) => (exited(child) ? resolve() : child.once('exit', () => resolve())));
 
 /**
  * Several app nodes on one PostgreSQL + Redis behind Debian's nginx, on loopback: the scale-out
@@ -64,34 +70,34 @@ export async function startCluster(options: ClusterOptions): Promise<RunningClus
   const nodes: ChildProcess[] = [];
   const nodeUrls: string[] = [];
   let nginxProcess: ChildProcess | null = null;
+  const spawnNode = (index: number) =>
+    spawn(process.execPath, ['--import', 'tsx', entry], {
+      cwd: serverDir,
+      env: {
+        ...process.env,
+        DATA_DIR: dataDir,
+        DEMO_DATA: 'false',
+        ...options.env,
+        DATABASE_URL: options.databaseUrl,
+        REDIS_URL: options.redisUrl,
+        HOST: '127.0.0.1',
+        PORT: String(options.firstNodePort + index),
+        // nginx on this machine is the only proxy whose X-Forwarded-For is believed.
+        TRUST_PROXY: '127.0.0.1',
+      },
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
   const stop = async () => {
-    for (const child of [...nodes, ...(nginxProcess ? [nginxProcess] : [])]) if (child.exitCode === null) child.kill('SIGTERM');
+    for (const child of [...nodes, ...(nginxProcess ? [nginxProcess] : [])]) if (!exited(child)) child.kill('SIGTERM');
     await Promise.all([...nodes, ...(nginxProcess ? [nginxProcess] : [])].map(stopped));
     fs.rmSync(prefix, { recursive: true, force: true });
   };
   try {
     for (let index = 0; index < options.nodes; index++) {
-      const port = options.firstNodePort + index;
-      const child = spawn(process.execPath, ['--import', 'tsx', entry], {
-        cwd: serverDir,
-        env: {
-          ...process.env,
-          DATA_DIR: dataDir,
-          DEMO_DATA: 'false',
-          ...options.env,
-          DATABASE_URL: options.databaseUrl,
-          REDIS_URL: options.redisUrl,
-          HOST: '127.0.0.1',
-          PORT: String(port),
-          // nginx on this machine is the only proxy whose X-Forwarded-For is believed.
-          TRUST_PROXY: '127.0.0.1',
-        },
-        stdio: ['ignore', 'inherit', 'inherit'],
-      });
-      nodes.push(child);
-      nodeUrls.push(`http://127.0.0.1:${port}`);
+      nodeUrls.push(`http://127.0.0.1:${options.firstNodePort + index}`);
+      nodes.push(spawnNode(index));
       // The first node runs the migrations and creates the admin; the others start on a ready schema.
-      if (index === 0) await waitReady(nodeUrls[0]!, child);
+      if (index === 0) await waitReady(nodeUrls[0]!, nodes[0]!);
     }
     await Promise.all(nodeUrls.map((url, index) => waitReady(url, nodes[index]!)));
     const upstreams = nodeUrls.map((url) => `    server ${url.replace('http://', '')} max_fails=2 fail_timeout=5s;`).join('\n');
@@ -113,6 +119,15 @@ export async function startCluster(options: ClusterOptions): Promise<RunningClus
       stopNode: async (index) => {
         nodes[index]!.kill('SIGTERM');
         await stopped(nodes[index]!);
+      },
+      killNode: async (index) => {
+        nodes[index]!.kill('SIGKILL');
+        await stopped(nodes[index]!);
+      },
+      restartNode: async (index) => {
+        if (!exited(nodes[index]!)) throw new Error(`node ${index} is still running`);
+        nodes[index] = spawnNode(index);
+        await waitReady(nodeUrls[index]!, nodes[index]!);
       },
       stop,
     };

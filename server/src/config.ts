@@ -42,6 +42,7 @@ const schema = z.object({
   TRUST_PROXY: z.string().default(''),
   COOKIE_SECURE: bool.optional(),
   SQLITE_SYNCHRONOUS: z.enum(['FULL', 'NORMAL']).default('FULL'),
+  SQLITE_CACHE_MB: z.coerce.number().int().min(2).max(65_536).default(256),
   ATTACHMENT_DIR: z.string().optional(),
   ATTACHMENT_MAX_MB: z.coerce.number().int().min(1).max(500).default(20),
   MFA_REQUIRED_ROLES: z.string().regex(/^[\w,]*$/).default('admin,securityAdmin'),

@@ -35,6 +35,21 @@ beforeAll(async () => {
 afterAll(() => app.close());
 
 describe('API tokens', () => {
+  it('answers an integration in the language of its Accept-Language header, else in its account’s language', async () => {
+    const bad = { ...buildCustomer({ orgId: headId, ownerId: salespersonId }), phone: '123' };
+    const english = await call(app, 'POST', '/api/customers', bad, { authorization: `Bearer ${token}`, 'accept-language': 'en-US,en;q=0.9' });
+    expect(english.status).toBe(400);
+    expect(english.body.message).toBe('Some fields are invalid');
+    expect(english.body.fields.phone).toBe('Not a valid phone number');
+    expect(english.body.reasons.phone).toBe('invalid_phone');
+    const chinese = await bearer('POST', '/api/customers', bad);
+    expect(chinese.status).toBe(400);
+    expect(chinese.body.message).toMatch(/[\u4e00-\u9fff]/);
+    const missing = await call(app, 'GET', '/api/customers/999999999', undefined, { authorization: `Bearer ${token}`, 'accept-language': 'en' });
+    expect(missing.status).toBe(404);
+    expect(missing.body.message).toBe('Not found');
+  });
+
   it('shows the token once and stores only its hash', async () => {
     expect(token).toMatch(/^ipt_[A-Za-z0-9_-]{43}$/);
     const [row] = await rawRows<Record<string, unknown>>(app, `select * from api_tokens where id = ${tokenId}`);

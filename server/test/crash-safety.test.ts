@@ -12,7 +12,8 @@ import { openDatabase } from '../src/db/database.ts';
 import { verifyAuditTrail } from '../src/platform/audit/audit-archive.ts';
 import { buildCustomer, headOfficeId } from './factories.ts';
 import { buildClaim, createPolicy, createProduct } from './insurance-factories.ts';
-import { type ApiResponse, type Client, type Method, adminPassword } from './test-app.ts';
+import { signInOverHttp } from './support/http-session.ts';
+import { type Client, adminPassword } from './test-app.ts';
 
 /**
  * Issue 11 item 4: the real server as a child process under a write load, `kill -9` at a random moment,
@@ -65,34 +66,7 @@ async function kill9(): Promise<void> {
   await gone;
 }
 
-/** A cookie session over real HTTP with the same interface as the in-process test client. */
-async function signIn(): Promise<Client> {
-  const captcha = await fetch(`${url}/api/auth/captcha`);
-  const { captchaId } = (await captcha.json()) as { captchaId: string };
-  const response = await fetch(`${url}/api/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', origin: url },
-    body: JSON.stringify({ loginName: 'admin', password: adminPassword, captchaId, captchaAnswer: captcha.headers.get('x-test-captcha-answer') }),
-  });
-  const login = (await response.json()) as { csrfToken: string };
-  const cookie = response.headers.getSetCookie().find((value) => value.startsWith('sid='))!.split(';')[0]!;
-  const client: Client = {
-    loginName: 'admin',
-    cookie,
-    csrf: login.csrfToken,
-    login: { status: response.status, body: login, headers: {}, text: '' },
-    request: async (method: Method, path: string, body?: unknown): Promise<ApiResponse> => {
-      const answer = await fetch(`${url}${path}`, {
-        method,
-        headers: { cookie, origin: url, 'x-csrf-token': login.csrfToken, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      const text = await answer.text();
-      return { status: answer.status, body: text && answer.headers.get('content-type')?.includes('json') ? JSON.parse(text) : null, headers: {}, text };
-    },
-  };
-  return client;
-}
+const signIn = (): Promise<Client> => signInOverHttp(url);
 
 /** A second connection to the same database, from the test process (the server may be running). */
 async function inspect<T>(work: (db: ReturnType<typeof openDatabase>['db'], dialect: string) => Promise<T>): Promise<T> {

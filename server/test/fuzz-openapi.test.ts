@@ -7,6 +7,8 @@ import { type ApiResponse, type Client, type TestApp, buildTestApp, call, expect
  * huge and odd values, injection strings, malformed JSON, wrong content types, invalid ids and paging.
  * Pass: no 5xx, every 4xx is a clean `{code, message}` without internals, and a route whose bad requests
  * were all refused changed no data.
+ * Wrong values per body field are refused by the same validation before any query whatever the database: SQLite
+ * gets every one, PostgreSQL (where each request costs ~5× more, Redis sessions included) every fifth, so CI stays short.
  */
 let app: TestApp;
 let admin: Client;
@@ -130,7 +132,8 @@ describe('bad input on every route of the OpenAPI document', () => {
         const bodies: unknown[] = [[], 'text', 42, null, { unknownField: 1 }, { __proto__: { admin: true }, constructor: { prototype: {} } }];
         // Routes on one record answer a bad id before reading the body: their fields are fuzzed through the create routes.
         for (const [name, schema] of hasId ? [] : Object.entries(route.body?.properties ?? {})) {
-          for (const value of wrongValues(schema.type)) bodies.push({ [name]: value });
+          const values = wrongValues(schema.type);
+          for (const value of app.dialect === 'sqlite' ? values : values.filter((_, index) => index % 5 === 0)) bodies.push({ [name]: value });
         }
         for (const body of bodies) check(`body ${JSON.stringify(body)?.slice(0, 60)}`, await admin.request(route.method, target, body));
         const malformed = await call(app, route.method, target, undefined, { cookie: `sid=${admin.cookie}`, 'x-csrf-token': admin.csrf, 'content-type': 'application/json' }, { payload: '{"a":' });
@@ -146,6 +149,7 @@ describe('bad input on every route of the OpenAPI document', () => {
       // A request may have ended the session (e.g. a password change): sign in again and carry on.
       if ((await admin.request('GET', '/api/me')).status === 401) admin = await loginAdmin(app);
     }
+    console.info(`bad input: ${sent} requests to ${routes.length} routes (${app.dialect})`);
     expect(sent).toBeGreaterThan(2500);
     expect(failures).toEqual([]);
   }, 600_000);

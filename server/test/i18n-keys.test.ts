@@ -73,3 +73,37 @@ describe('web message catalogues', () => {
     expect(differing).toEqual([]);
   });
 });
+
+/**
+ * Hard-coded UI text: JSX text with letters, user-facing attributes given a literal with letters, and any string
+ * literal with Chinese characters. Exceptions say why.
+ */
+const userFacingAttributes = new Set(['title', 'placeholder', 'label', 'aria-label', 'alt', 'okText', 'cancelText', 'addonBefore', 'addonAfter', 'description', 'message', 'extra', 'tooltip', 'checkedChildren', 'unCheckedChildren', 'emptyText', 'suffix', 'prefix']);
+const allowedLiterals = new Map([
+  // Each language is offered under its own name, whatever the current language.
+  ['app/HeaderBar.tsx', new Set(['简体中文', 'English'])],
+]);
+
+describe('web source', () => {
+  it('has no hard-coded UI text', async () => {
+    const ts = (await import('typescript')).default;
+    const problems: string[] = [];
+    for (const { file, text } of sources) {
+      if (file.startsWith('locales')) continue;
+      const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, file.endsWith('.tsx') ? ts.ScriptKind.TSX : ts.ScriptKind.TS);
+      const report = (node: import('typescript').Node, value: string) => {
+        if (allowedLiterals.get(file)?.has(value)) return;
+        const { line } = source.getLineAndCharacterOfPosition(node.getStart());
+        problems.push(`${file}:${line + 1}: ${JSON.stringify(value.trim().slice(0, 60))}`);
+      };
+      const visit = (node: import('typescript').Node) => {
+        if (ts.isJsxText(node) && /\p{L}/u.test(node.text)) report(node, node.text);
+        else if (ts.isJsxAttribute(node) && node.initializer && ts.isStringLiteral(node.initializer) && userFacingAttributes.has(node.name.getText()) && /\p{L}/u.test(node.initializer.text)) report(node, node.initializer.text);
+        else if ((ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) && /\p{Script=Han}/u.test(node.text)) report(node, node.text);
+        ts.forEachChild(node, visit);
+      };
+      visit(source);
+    }
+    expect(problems, problems.join('\n')).toEqual([]);
+  });
+});

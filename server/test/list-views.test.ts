@@ -43,6 +43,7 @@ describe('personal list settings', () => {
     const badSize = await sellerA.request('PUT', '/api/me/lists/customer/settings', { pageSize: 33 });
     expect(badSize.status).toBe(400);
     expect(Object.keys(badSize.body.fields)).toContain('pageSize');
+    expect((await sellerA.request('PUT', '/api/me/lists/customer/settings', { pageSize: 300 })).status).toBe(400);
     const extra = await sellerA.request('PUT', '/api/me/lists/customer/settings', { theme: 'dark' });
     expect(extra.status).toBe(400);
     const badColumn = await sellerA.request('PUT', '/api/me/lists/customer/settings', { columns: { order: ['<script>'], hidden: [] } });
@@ -108,5 +109,24 @@ describe('saved views', () => {
     expect(response.status).toBe(400);
     const noName = await sellerA.request('POST', '/api/me/lists/policy/views', { name: '  ', state: { filters: {} } });
     expect(Object.keys(noName.body.fields)).toContain('name');
+  });
+});
+
+describe('the scroll mode page sizes', () => {
+  it('keeps 1,000 and 10,000 rows a page as a list setting, and the list endpoint serves such pages', async () => {
+    for (const pageSize of [1000, 10_000]) {
+      expect((await sellerA.request('PUT', '/api/me/lists/customer/settings', { pageSize })).status).toBe(200);
+      expect((await sellerA.request('GET', '/api/me/lists/customer')).body.settings.pageSize).toBe(pageSize);
+    }
+    const page = await sellerA.request('POST', '/api/customers/query', { page: 1, pageSize: 10_000 });
+    expect(page.status).toBe(200);
+    expect(page.body.pageSize).toBe(10_000);
+    expect(page.body.items.length).toBe(page.body.total);
+    expect((await sellerA.request('GET', '/api/customers?pageSize=10000')).status).toBe(200);
+    const tooLarge = await sellerA.request('POST', '/api/customers/query', { page: 1, pageSize: 10_001 });
+    expect(tooLarge.status).toBe(400);
+    expect(tooLarge.body.reasons.pageSize).toBe('too_big');
+    // Other paged endpoints keep their own, smaller limit.
+    expect((await admin.request('POST', '/api/audit-logs/query', { pageSize: 1000 })).status).toBe(400);
   });
 });

@@ -145,6 +145,22 @@ describe.runIf(baseUrl?.startsWith('postgres'))('db:migrate-to-postgres', () => 
     expect(migrated).toEqual(expected);
   });
 
+  it('leaves the copied tables vacuumed and analysed: visibility map set (index-only scans) and planner statistics', async () => {
+    const targetSchema = new URL(targetUrl).searchParams.get('options')!.split('=')[1]!;
+    const tables = await withClient(async (client) =>
+      (
+        await client.query<{ name: string; visible: number; tuples: number }>(
+          `select relname as name, relallvisible as visible, reltuples as tuples from pg_class where relnamespace = $1::regnamespace and relname in ('customers', 'audit_logs', 'organisations') order by 1`,
+          [targetSchema],
+        )
+      ).rows,
+    );
+    expect(tables.map((table) => table.name)).toEqual(['audit_logs', 'customers', 'organisations']);
+    for (const table of tables) {
+      expect({ table: table.name, allVisiblePages: Number(table.visible) > 0, analysed: Number(table.tuples) > 0 }).toEqual({ table: table.name, allVisiblePages: true, analysed: true });
+    }
+  });
+
   it('starts the application on PostgreSQL serving the same customers, attachments and audit trail', async () => {
     // Its own Redis key space: signing in here must not end the source's admin session (single login).
     const config = { ...source.services.config, DATABASE_URL: targetUrl, sqliteFile: null, REDIS_PREFIX: `m${randomBytes(4).toString('hex')}:` };

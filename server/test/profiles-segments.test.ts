@@ -66,6 +66,17 @@ describe('segment results equal a straightforward query', () => {
     expect(result.items.map((item) => item.id)).toEqual(idsOf(expected).slice(0, 100));
   });
 
+  it('set conditions: holds none of, has any of (on PostgreSQL as array containment, GIN-indexed)', async () => {
+    const definition = { op: 'and', items: [{ field: 'profile.holdings', op: 'notContains', value: 'health' }, { field: 'profile.gaps', op: 'containsAny', value: ['no_medical', 'parent_no_life'] }] };
+    const expected = (await everyone()).filter(
+      (row) => !String(row.holding_types ?? '').includes(',health,') && ['no_medical', 'parent_no_life'].some((code) => String(row.gap_codes ?? '').includes(`,${code},`)),
+    );
+    const result = await preview(definition);
+    expect(expected.length).toBeGreaterThan(0);
+    expect(result.count).toBe(expected.length);
+    expect(result.items.map((item) => item.id)).toEqual(idsOf(expected).slice(0, 100));
+  });
+
   it('tags, groups and value tiers', async () => {
     const tagged = new Set((await rawRows<{ owner_id: number }>(app, `select owner_id from customers__tag_ids where target_id = ${vipTag}`)).map((row) => Number(row.owner_id)));
     const grouped = new Set((await rawRows<{ owner_id: number }>(app, `select owner_id from customers__group_ids where target_id = ${groupId}`)).map((row) => Number(row.owner_id)));

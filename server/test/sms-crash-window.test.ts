@@ -115,7 +115,10 @@ describe.each(['aliyun', 'tencent'] as const)('%s: crash before the gateway got 
     const real = vendors[vendor]();
     const { id, code } = await queueOne();
     void dispatchDue(app.services, dyingBeforeCall(real));
-    await until(async () => (await message(id)).status === 'sending');
+    // The attempt stamp (attempts 1) is written after the claim: the lease counts from it, so wait for it
+    // before moving the clock (a stamp taken after the move would still be inside the lease).
+    await until(async () => (await message(id)).attempts === 1);
+    expect(await message(id)).toMatchObject({ status: 'sending', attempts: 1 });
     expect(gateway.count(code)).toBe(0);
     clock.advance(121_000);
     if (vendor === 'tencent') {

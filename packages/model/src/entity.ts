@@ -80,6 +80,13 @@ export interface EntityDeclaration {
   /** Menu icon name from @ant-design/icons. */
   icon?: string;
   workflow?: Workflow;
+  /**
+   * Extra composite indexes for the heavy read paths (reports, workbench, analyses) that the per-field
+   * indexes cannot answer: field names, system fields included (`deletedAt`, `createdAt`, `status`), in
+   * index order; a name ending in ' desc' sorts descending. Put equality columns first (`deletedAt`), then the
+   * range column, then the columns the queries only read, so the index alone answers them (covering).
+   */
+  indexes?: { name: string; fields: string[] }[];
 }
 
 export type Entity = EntityDeclaration & {

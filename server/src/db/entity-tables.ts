@@ -1,4 +1,4 @@
-import type { Entity } from '@insure/model/entity';
+import { type Entity, systemFields } from '@insure/model/entity';
 import { blindIndexedKinds, columnName, type Field } from '@insure/model/field';
 import type { ColumnSpec, ColumnType, IndexSpec, TableSpec } from './schema-spec.ts';
 
@@ -123,6 +123,16 @@ export function entityTables(entity: Entity): TableSpec[] {
       continue;
     }
     indexes.push(...fieldIndexes(entity, name, field));
+  }
+  for (const extra of entity.indexes ?? []) {
+    indexes.push({
+      name: `${entity.table}_${extra.name}`,
+      columns: extra.fields.map((field) => {
+        const [name, order] = field.split(' ');
+        if (!(name! in entity.fields) && !(systemFields as readonly string[]).includes(name!)) throw new Error(`${entity.name}: index ${extra.name} names an unknown field ${name}`);
+        return `${columnName(name!)}${order ? ` ${order}` : ''}`;
+      }),
+    });
   }
   return [{ name: entity.table, columns, indexes }, ...joinTables];
 }

@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { verifyAuditTrail } from '../platform/audit/audit-archive.ts';
 import { verifyAuditChain } from '../platform/audit/audit.ts';
+import { CurrentSchemaIntrospector } from './current-schema-introspector.ts';
 import { type Database, type Tables } from './database.ts';
 import { migrateToLatest } from './migrate.ts';
 import { migrations } from './migrations/index.ts';
@@ -182,7 +183,10 @@ function singleClientDatabase(client: pg.Client): Database {
     connect: async () => Object.assign(client, { release: () => {} }),
     end: async () => {},
   } as unknown as pg.Pool;
-  const db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool }) });
+  const postgres = new PostgresDialect({ pool });
+  const db = new Kysely<Tables>({
+    dialect: { createAdapter: () => postgres.createAdapter(), createDriver: () => postgres.createDriver(), createQueryCompiler: () => postgres.createQueryCompiler(), createIntrospector: (kysely) => new CurrentSchemaIntrospector(kysely) },
+  });
   return { db, dialect: 'postgres', sqlite: null, changes: new TableChanges(), reports: db, keywordMode: 'prefix', poolStats: () => ({ total: 1, idle: 0, waiting: 0 }), close: async () => db.destroy() };
 }
 
@@ -395,6 +399,13 @@ export async function migrateSqliteToPostgres(options: MigrateOptions): Promise<
       const ok =
         tables.every((table) => table.ok) && targetAudit.firstBadId === null && targetAudit.checked === sourceAudit.checked && !archives?.problems.length;
       await client.query(ok ? 'commit' : 'rollback');
+      if (ok) {
+        // Freshly loaded tables have neither planner statistics nor a visibility map (no index-only scans) until
+        // autovacuum gets to them, which at a million rows can take hours: a report read every heap page meanwhile.
+        mark = Date.now();
+        for (const table of ordered) await client.query(`vacuum (analyze) ${q(table.name)}`);
+        log(`vacuumed and analysed in ${since(mark)}`);
+      }
       return { ok, migrations: applied, tables, audit: { source: sourceAudit, target: targetAudit, archives }, seconds: (Date.now() - started) / 1000 };
     } catch (error) {
       await client.query('rollback').catch(() => {});

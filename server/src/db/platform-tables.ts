@@ -370,6 +370,9 @@ export const platformTables: TableSpec[] = [
       { name: 'open_complaints', type: 'integer', notNull: true, default: 0 },
       { name: 'next_expiry_date', type: 'date' },
       { name: 'computed_at', type: 'timestamp', notNull: true },
+      // A digest of the values above: a recompute that gives the same values writes nothing (the nightly rebuild
+      // rewrote a million rows and their four indexes to change a few thousand).
+      { name: 'values_hash', type: 'text' },
     ],
     primaryKey: ['customer_id'],
     indexes: [
@@ -492,7 +495,20 @@ end $$`,
 };
 
 /**
+ * Holdings and gaps are stored as ',a,b,' sets. On PostgreSQL "holds health" is a containment test on the split
+ * array, answered from these GIN indexes (a segment count otherwise filters every profile with a LIKE); SQLite keeps
+ * the LIKE (its count walks the profiles in id order anyway).
+ */
+export const profileSetIndexStatements = {
+  sqlite: [] as string[],
+  postgres: [
+    `create index if not exists customer_profiles_holdings_set on customer_profiles using gin (string_to_array(holding_types, ','))`,
+    `create index if not exists customer_profiles_gaps_set on customer_profiles using gin (string_to_array(gap_codes, ','))`,
+  ],
+};
+
+/**
  * Raw statement groups the generator carries into a migration when no existing migration contains them yet
  * (matched by content), so a regenerated combined migration keeps them. Never edit a group that has landed: add one.
  */
-export const platformStatementGroups = [auditAppendOnlyStatements, auditArchivalStatements];
+export const platformStatementGroups = [auditAppendOnlyStatements, auditArchivalStatements, profileSetIndexStatements];

@@ -158,11 +158,11 @@ class TrackingDriver implements Driver {
 }
 
 /** Wraps a Kysely dialect so every write through it moves the tables' generations in `changes`. */
-export function trackTableChanges(dialect: Dialect, changes: TableChanges): Dialect {
+export function trackTableChanges(dialect: Dialect, changes: TableChanges, introspector?: Dialect['createIntrospector']): Dialect {
   return {
     createAdapter: () => dialect.createAdapter(),
     createDriver: () => new TrackingDriver(dialect.createDriver(), changes),
-    createIntrospector: (db) => dialect.createIntrospector(db),
+    createIntrospector: introspector ?? ((db) => dialect.createIntrospector(db)),
     createQueryCompiler: () => dialect.createQueryCompiler(),
   };
 }

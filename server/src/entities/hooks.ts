@@ -17,6 +17,8 @@ export interface EntityHooks {
   afterUpdate?(ctx: WriteContext, entity: Entity, id: number, input: Record<string, unknown>, existing: Row): Promise<void>;
   beforeDelete?(ctx: WriteContext, entity: Entity, row: Row): Promise<void>;
   afterDelete?(ctx: WriteContext, entity: Entity, row: Row): Promise<void>;
+  /** After a row is restored from the recycle bin, in the same transaction (`row` as it was while deleted). */
+  afterRestore?(ctx: WriteContext, entity: Entity, row: Row): Promise<void>;
   /** Before personal data of a row is shown in plain text (inside the reveal's transaction); may refuse. */
   beforeReveal?(ctx: WriteContext, entity: Entity, row: Row, fields: string[]): Promise<void>;
   /** Adds figures derived at read time (e.g. a claim past its handling target) to a presented record. */

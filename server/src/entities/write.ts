@@ -260,6 +260,7 @@ export async function restoreRecord(ctx: WriteContext, entity: Entity, id: numbe
     .set({ deleted_at: null, version: Number(row.version) + 1, updated_at: ctx.now.toISOString(), updated_by: ctx.actor.accountId })
     .where('id', '=', id)
     .execute();
+  await hooksFor(entity.name).afterRestore?.(ctx, entity, row);
   await audit(ctx, entity.name, id, 'restore', null);
 }
 

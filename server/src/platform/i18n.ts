@@ -69,6 +69,8 @@ const reasonMessages: Record<string, [string, string]> = {
   age_outside_product_range: ['被保险人起保时 {age} 岁，不在产品投保年龄 {min}-{max} 岁范围内', 'The insured is {age} at the start date, outside the product age range {min}-{max}'],
   sum_insured_outside_range: ['保险金额须在 {min} 至 {max} 元之间', 'The sum insured must be between {min} and {max}'],
   end_before_start: ['止期不能早于起期', 'The end date is before the start date'],
+  not_ascending: ['须大于前一项（按从小到大排列）', 'Must be greater than the value before it (ascending)'],
+  not_descending: ['须小于前一项（按从大到小排列）', 'Must be smaller than the value before it (descending)'],
   incident_outside_policy_period: ['出险时间不在保险期间（{start} 至 {end}）内；如需豁免，请填写豁免原因（需审批权限）', 'The incident is outside the policy period ({start} to {end}); an override needs a reason and the approve permission'],
   exceeds_remaining_sum_insured: ['核定金额超过保单剩余保额 {remaining} 元；如需豁免，请填写豁免原因', 'The approved amount exceeds the remaining sum insured ({remaining}); an override needs a reason'],
   exceeds_approved_amount: ['赔付金额不能超过核定金额 {max} 元', 'The paid amount cannot exceed the approved amount ({max})'],

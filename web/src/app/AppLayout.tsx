@@ -1,4 +1,4 @@
-import { Drawer, Layout, Spin, theme } from 'antd';
+import { Drawer, Layout, theme } from 'antd';
 import { Suspense, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Outlet, useLocation } from 'react-router';
@@ -8,6 +8,7 @@ import { ErrorBoundary } from './ErrorBoundary.tsx';
 import { HeaderBar } from './HeaderBar.tsx';
 import { SideMenu } from './SideMenu.tsx';
 import { useIsMobile } from './use-is-mobile.ts';
+import { PageSpinner } from './PageSpinner.tsx';
 
 function Brand({ isCollapsed }: { isCollapsed: boolean }) {
   const { t } = useTranslation();
@@ -15,14 +16,6 @@ function Brand({ isCollapsed }: { isCollapsed: boolean }) {
     <div className="app-brand">
       <img src="/favicon.svg" alt="" width={28} height={28} />
       {!isCollapsed && <span>{t('app.shortTitle')}</span>}
-    </div>
-  );
-}
-
-export function PageSpinner() {
-  return (
-    <div className="page-spinner">
-      <Spin size="large" />
     </div>
   );
 }

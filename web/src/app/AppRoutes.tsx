@@ -1,9 +1,13 @@
 import { lazy, Suspense, type ReactNode } from 'react';
 import { Navigate, Route, Routes, useLocation } from 'react-router';
-import { AppLayout, PageSpinner } from './AppLayout.tsx';
 import { hasPermission } from './auth-api.ts';
 import { useAuth } from './AuthProvider.tsx';
-import { MfaEnrolmentGate } from './MfaEnrolmentGate.tsx';
+import { PageSpinner } from './PageSpinner.tsx';
+
+// The signed-in frame (menu, header, the entity registry behind the menu) is its own chunk: the login page
+// loads only what the form needs.
+const AppLayout = lazy(() => import('./AppLayout.tsx').then((module) => ({ default: module.AppLayout })));
+const MfaEnrolmentGate = lazy(() => import('./MfaEnrolmentGate.tsx').then((module) => ({ default: module.MfaEnrolmentGate })));
 
 const LoginPage = lazy(() => import('../auth/LoginPage.tsx').then((module) => ({ default: module.LoginPage })));
 const WorkbenchPage = lazy(() =>
@@ -36,6 +40,7 @@ const CommissionPage = lazy(() => import('../domains/sales/CommissionPage.tsx').
 const StatementPage = lazy(() => import('../domains/sales/StatementPage.tsx').then((module) => ({ default: module.StatementPage })));
 const ReportsPage = lazy(() => import('../domains/reports/ReportsPage.tsx').then((module) => ({ default: module.ReportsPage })));
 const CustomerAnalysisPage = lazy(() => import('../domains/reports/CustomerAnalysisPage.tsx').then((module) => ({ default: module.CustomerAnalysisPage })));
+const ProfileSettingsPage = lazy(() => import('../domains/profiles/ProfileSettingsPage.tsx').then((module) => ({ default: module.ProfileSettingsPage })));
 const SegmentBuilderPage = lazy(() => import('../domains/profiles/SegmentBuilderPage.tsx').then((module) => ({ default: module.SegmentBuilderPage })));
 const ForbiddenPage = lazy(() => import('../pages/ForbiddenPage.tsx').then((module) => ({ default: module.ForbiddenPage })));
 const NotFoundPage = lazy(() => import('../pages/NotFoundPage.tsx').then((module) => ({ default: module.NotFoundPage })));
@@ -75,6 +80,14 @@ export function AppRoutes() {
             element={
               <RequirePermission permission="customerSegment:view">
                 <SegmentBuilderPage />
+              </RequirePermission>
+            }
+          />
+          <Route
+            path="profiles/settings"
+            element={
+              <RequirePermission permission="customerTag:edit">
+                <ProfileSettingsPage />
               </RequirePermission>
             }
           />

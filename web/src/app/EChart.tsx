@@ -2,6 +2,10 @@ import * as echarts from 'echarts';
 import { useEffect, useRef } from 'react';
 
 export type EChartOption = echarts.EChartsOption;
+/** For tooltip formatter functions: ECharts puts their result into the page as HTML, so names from data are escaped. */
+export function escapeChartText(text: unknown): string {
+  return echarts.format.encodeHTML(String(text ?? ''));
+}
 export type EChartClick = { name: string; dataIndex: number; seriesIndex?: number; value?: unknown; data?: unknown };
 
 interface EChartProps {

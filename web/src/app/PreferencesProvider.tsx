@@ -21,6 +21,34 @@ export function usePreferences(): PreferencesContextValue {
   return value;
 }
 
+/**
+ * Theme tokens chosen for WCAG AA text contrast (4.5:1) in both themes, checked by the browser suite
+ * (e2e/tests/screens.test.ts): antd's defaults put links, secondary text and placeholders below it.
+ * In the dark theme links and tabs get a lighter blue than buttons, so that both the blue text on the dark
+ * background and the white text on blue buttons stay readable.
+ */
+const lightTokens = {
+  colorPrimary: '#0958d9',
+  colorInfo: '#0958d9',
+  colorLink: '#0958d9',
+  colorError: '#cf1322',
+  colorTextTertiary: 'rgba(0, 0, 0, 0.6)',
+  colorTextDescription: 'rgba(0, 0, 0, 0.6)',
+  colorTextPlaceholder: 'rgba(0, 0, 0, 0.55)',
+  borderRadius: 6,
+};
+const darkTokens = {
+  colorPrimary: '#1668dc',
+  colorLink: '#4096ff',
+  colorError: '#ff7875',
+  colorErrorText: '#ff7875',
+  colorTextTertiary: 'rgba(255, 255, 255, 0.6)',
+  colorTextDescription: 'rgba(255, 255, 255, 0.6)',
+  colorTextPlaceholder: 'rgba(255, 255, 255, 0.5)',
+  borderRadius: 6,
+};
+const darkComponents = { Tabs: { itemSelectedColor: '#4096ff', itemActiveColor: '#4096ff', itemHoverColor: '#69b1ff' }, Pagination: { itemActiveColor: '#4096ff' } };
+
 const dayjsLocale = (locale: AppLocale) => (locale === 'en-US' ? 'en' : 'zh-cn');
 
 export function PreferencesProvider({ children }: { children: ReactNode }) {
@@ -51,7 +79,7 @@ export function PreferencesProvider({ children }: { children: ReactNode }) {
     <PreferencesContext.Provider value={value}>
       <ConfigProvider
         locale={preferences.locale === 'en-US' ? enUS : zhCN}
-        theme={{ algorithm, token: { colorPrimary: '#1677ff', borderRadius: 6 } }}
+        theme={preferences.theme === 'dark' ? { algorithm, token: darkTokens, components: darkComponents } : { algorithm, token: lightTokens }}
       >
         <AntApp>{children}</AntApp>
       </ConfigProvider>

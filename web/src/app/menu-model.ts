@@ -37,7 +37,7 @@ export const adminPages: Record<string, { path: string; icon: string; visibleWit
 };
 
 /** Domain pages shown right after an entity's own entry, visible with that entity's view permission (or `module`'s). */
-export const domainPages: { after: string; path: string; labelKey: string; icon: string; testId: string; module?: string }[] = [
+export const domainPages: { after: string; path: string; labelKey: string; icon: string; testId: string; module?: string; visibleWith?: (allowed: ReadonlySet<string>) => boolean }[] = [
   { after: 'policy', path: '/renewals', labelKey: 'menu.renewals', icon: 'SyncOutlined', testId: 'renewals' },
   { after: 'interaction', path: '/follow-ups', labelKey: 'menu.followUps', icon: 'BellOutlined', testId: 'follow-ups' },
   { after: 'survey', path: '/surveys/satisfaction', labelKey: 'menu.satisfaction', icon: 'SmileOutlined', testId: 'satisfaction' },
@@ -51,6 +51,8 @@ export const domainPages: { after: string; path: string; labelKey: string; icon:
   { after: 'salesPlan', path: '/sales/performance', labelKey: 'menu.salesPerformance', icon: 'BarChartOutlined', testId: 'sales-performance', module: 'salesPerformance' },
   { after: 'reportDefinition', path: '/reports', labelKey: 'menu.reportDashboard', icon: 'BarChartOutlined', testId: 'report-dashboard' },
   { after: 'customerAnalysis', path: '/customer-analysis', labelKey: 'menu.analysisDashboard', icon: 'PieChartOutlined', testId: 'analysis-dashboard' },
+  // Rule settings of the computed profiles: whoever may edit tags (the server lets only company-wide roles save).
+  { after: 'customerAnalysis', path: '/profiles/settings', labelKey: 'menu.profileSettings', icon: 'SettingOutlined', testId: 'profile-settings', module: 'customerTag', visibleWith: (allowed) => allowed.has('customerTag:edit') },
   { after: 'incentivePayout', path: '/sales/commission', labelKey: 'menu.commission', icon: 'AuditOutlined', testId: 'commission', module: 'incentiveRun' },
 ];
 
@@ -63,7 +65,7 @@ export function buildMenu(permissions: readonly string[]): MenuSection[] {
     { path: entityPath(entity.plural), label: entity.label, module: entity.name, group: entity.group, icon: entity.icon },
     ...domainPages
       .filter((page) => page.after === entity.name)
-      .map((page) => ({ path: page.path, label: page.labelKey, module: page.module ?? entity.name, group: entity.group, icon: page.icon, testId: page.testId })),
+      .map((page) => ({ path: page.path, label: page.labelKey, module: page.module ?? entity.name, group: entity.group, icon: page.icon, testId: page.testId, visibleWith: page.visibleWith })),
   ]);
   for (const module of extraModules) {
     const page = adminPages[module.name];

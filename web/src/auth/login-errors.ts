@@ -2,6 +2,7 @@ import dayjs from 'dayjs';
 import type { TFunction } from 'i18next';
 import { isApiError } from '../app/api-client.ts';
 import { errorMessage, reasonMessage } from '../app/error-message.ts';
+import { formatDateTime } from '../entity/format-value.ts';
 
 /** Clear wording for each login failure; `reason` is a field's reason for VALIDATION errors. */
 export function loginErrorMessage(error: unknown, t: TFunction, reason?: string): string {
@@ -13,7 +14,7 @@ export function loginErrorMessage(error: unknown, t: TFunction, reason?: string)
       return t('login.errors.captchaInvalid');
     case 'ACCOUNT_LOCKED': {
       const until = typeof error.params.until === 'string' ? dayjs(error.params.until) : undefined;
-      return until?.isValid() ? t('login.errors.lockedUntil', { until: until.format('YYYY-MM-DD HH:mm') }) : t('login.errors.locked');
+      return until?.isValid() ? t('login.errors.lockedUntil', { until: formatDateTime(until.toISOString(), undefined, false) }) : t('login.errors.locked');
     }
     case 'ACCOUNT_DISABLED':
       return t('login.errors.disabled');

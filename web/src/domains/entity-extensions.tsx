@@ -9,6 +9,7 @@ import { AnswerSurveyAction, SurveyLinkAction } from './service/SurveyRowActions
 import { MoveStageRowAction } from './sales/MoveStageRowAction.tsx';
 import { OpportunityBoard } from './sales/OpportunityBoard.tsx';
 import { OpenAnalysisAction, OpenReportAction } from './reports/OpenSavedAction.tsx';
+import { EditSegmentAction, SegmentOpportunitiesAction } from './profiles/SegmentOpportunitiesDialog.tsx';
 
 registerEntityExtension('account', { rowActions: [ResetPasswordAction] });
 registerEntityExtension('organisation', {
@@ -31,3 +32,4 @@ registerEntityExtension('survey', { rowActions: [AnswerSurveyAction, SurveyLinkA
 registerEntityExtension('campaign', { rowActions: [CampaignResultsAction] });
 registerEntityExtension('reportDefinition', { rowActions: [OpenReportAction] });
 registerEntityExtension('customerAnalysis', { rowActions: [OpenAnalysisAction] });
+registerEntityExtension('customerSegment', { rowActions: [EditSegmentAction, SegmentOpportunitiesAction] });

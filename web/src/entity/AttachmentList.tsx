@@ -10,6 +10,7 @@ import { errorMessage } from '../app/error-message.ts';
 import type { EntityRow } from './entity-api.ts';
 import { entityQueryKey } from './entity-query-keys.ts';
 import { formatDateTime } from './format-value.ts';
+import { formatNumber } from './format-value.ts';
 
 const attachmentSchema = z.looseObject({
   id: z.number(),
@@ -26,8 +27,8 @@ const listSchema = z.looseObject({
 const formatSize = (bytes: number | undefined): string => {
   if (bytes === undefined) return '';
   if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
-  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+  if (bytes < 1024 * 1024) return `${formatNumber(bytes / 1024, undefined, 1)} KB`;
+  return `${formatNumber(bytes / 1024 / 1024, undefined, 1)} MB`;
 };
 
 /** Files attached to a record (entity.attachments): download, upload and remove when editable. */

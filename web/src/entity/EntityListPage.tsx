@@ -25,10 +25,12 @@ import { exportColumns, filterValuesFrom, keywordOf, toListFilters, type FilterF
 import { useExport } from './ExportApproval.tsx';
 import { ListQueryForm } from './ListQueryForm.tsx';
 import { ListToolbar } from './ListToolbar.tsx';
-import { orderColumns, pageSizes, restoreFilters, serializeFilters, useListSettings, type ColumnChoice } from './list-settings.ts';
+import { listPageSizes } from '@insure/model/derive/query';
+import { orderColumns, restoreFilters, serializeFilters, useListSettings, type ColumnChoice } from './list-settings.ts';
 import { SavedViews } from './SavedViews.tsx';
 import { RowActions } from './RowActions.tsx';
 import { useConfirmDelete } from './use-confirm-delete.tsx';
+import { useScrollMode } from './use-scroll-mode.ts';
 
 /** The generated list page of one declared entity (route /m/<plural>). */
 export function EntityListPage({ entity }: { entity: Entity }) {
@@ -55,7 +57,7 @@ export function EntityListPage({ entity }: { entity: Entity }) {
   const customFields = useCustomFields(entity);
   const listSettings = useListSettings(entity);
   const { settings } = listSettings;
-  const pageSize = settings.pageSize && pageSizes.includes(settings.pageSize) ? settings.pageSize : 20;
+  const pageSize = settings.pageSize && (listPageSizes as readonly number[]).includes(settings.pageSize) ? settings.pageSize : 20;
   // A saved view's columns apply until the user changes columns; the user's own choice otherwise.
   const [viewColumns, setViewColumns] = useState<ColumnChoice>();
   const columnChoice = viewColumns ?? settings.columns;
@@ -182,12 +184,13 @@ export function EntityListPage({ entity }: { entity: Entity }) {
     },
   ];
 
+  const scrollMode = useScrollMode(pageSize, visibleColumns as never[], can('delete'));
   const pagination: TablePaginationConfig = {
     current: page,
     pageSize,
     total: list.data?.total ?? 0,
     showSizeChanger: true,
-    pageSizeOptions: [10, 20, 50, 100],
+    pageSizeOptions: [...listPageSizes],
     showTotal: (total) => t('list.total', { total }),
     simple: isMobile,
   };
@@ -282,7 +285,8 @@ export function EntityListPage({ entity }: { entity: Entity }) {
             dataSource={list.data?.items ?? []}
             loading={list.isFetching}
             pagination={pagination}
-            scroll={{ x: 'max-content' }}
+            virtual={scrollMode.virtual}
+            scroll={scrollMode.scroll}
             locale={list.isError ? { emptyText: errorMessage(list.error, t) } : undefined}
             rowSelection={
               can('delete')

@@ -9,6 +9,7 @@ import { api } from '../app/api-client.ts';
 import { errorMessage } from '../app/error-message.ts';
 import { entityApi } from './entity-api.ts';
 import { exportableFilters, toExportParams } from './list-filters.ts';
+import { formatNumber } from './format-value.ts';
 
 type Format = 'csv' | 'xlsx';
 const preflightSchema = z.object({ rows: z.number(), limit: z.number(), approvalRequired: z.boolean() });
@@ -89,7 +90,7 @@ export function useExport(entity: Entity): { startExport: (format: Format, query
       okButtonProps={{ 'data-testid': 'export-request-submit' } as Record<`data-${string}`, string>}
     >
       <Typography.Paragraph data-testid="export-request-intro">
-        {t('exportRequest.intro', { rows: pending?.rows.toLocaleString() ?? '', limit: pending?.limit.toLocaleString() ?? '' })}
+        {t('exportRequest.intro', { rows: pending ? formatNumber(pending.rows) : '', limit: pending ? formatNumber(pending.limit) : '' })}
       </Typography.Paragraph>
       <Form form={form} layout="vertical">
         <Form.Item

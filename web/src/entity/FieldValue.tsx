@@ -6,7 +6,7 @@ import { Link } from 'react-router';
 import { labelOf } from '../app/i18n.ts';
 import { refsOf, type EntityRow, type RefValue } from './entity-api.ts';
 import { detailPath, entityByName } from './entity-lookup.ts';
-import { findOption, formatDateTime, formatMoney, isBlank } from './format-value.ts';
+import { findOption, formatDate, formatDateTime, formatMoney, formatNumber, isBlank } from './format-value.ts';
 
 export function StatusTag({ entity, value }: { entity: Entity; value: string }) {
   const { i18n } = useTranslation();
@@ -69,7 +69,12 @@ export function FieldValue({ field, name, row, asLink = false, override }: Field
     case 'money':
       return <span>{typeof value === 'number' ? formatMoney(value, i18n.language) : String(value)}</span>;
     case 'datetime':
-      return <span>{formatDateTime(String(value))}</span>;
+      return <span>{formatDateTime(String(value), i18n.language)}</span>;
+    case 'date':
+      return <span>{formatDate(String(value), i18n.language)}</span>;
+    case 'int':
+    case 'decimal':
+      return <span>{typeof value === 'number' ? formatNumber(value, i18n.language) : String(value)}</span>;
     case 'permissions':
       return <span>{t('entity.permissionCount', { count: Array.isArray(value) ? value.length : 0 })}</span>;
     case 'textarea':

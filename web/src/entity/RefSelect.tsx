@@ -21,6 +21,8 @@ interface RefSelectProps {
   /** `entity.field` asking, when that field accepts other statuses than the target's pickable ones. */
   asker?: string;
   id?: string;
+  /** The input's accessible name when no <label> points at it (defaults to the placeholder). */
+  ariaLabel?: string;
 }
 
 interface OptionItem {
@@ -32,7 +34,7 @@ interface OptionItem {
 const asIds = (value: RefSelectValue): number[] => (Array.isArray(value) ? value : typeof value === 'number' ? [value] : []);
 
 /** Remote-search select over GET /api/<plural>/options (only pickable, in-scope records). */
-export function RefSelect({ target, isMultiple = false, value, onChange, known = [], placeholder, testId, id, asker }: RefSelectProps) {
+export function RefSelect({ target, isMultiple = false, value, onChange, known = [], placeholder, testId, id, asker, ariaLabel }: RefSelectProps) {
   const { t } = useTranslation();
   const entity = entityByName(target);
   const [search, setSearch] = useState('');
@@ -82,6 +84,7 @@ export function RefSelect({ target, isMultiple = false, value, onChange, known =
       maxTagCount="responsive"
       style={{ width: '100%' }}
       data-testid={testId}
+      aria-label={id ? undefined : (ariaLabel ?? placeholder ?? t('common.searchToSelect'))}
     />
   );
 }

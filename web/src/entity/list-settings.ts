@@ -30,8 +30,6 @@ const viewSchema = z.object({
 export type SavedView = z.infer<typeof viewSchema>;
 const listStateSchema = z.object({ settings: listSettingsSchema, views: z.array(viewSchema) });
 
-export const pageSizes = [10, 20, 50, 100];
-
 /**
  * Query-form values as JSON for the server: dates as YYYY-MM-DD, the keyword and personal-data
  * fields left out (a saved view must not keep someone's phone or ID number).

@@ -41,6 +41,13 @@ export const sortableFields = (entity: Entity): string[] => [
     .map(([name]) => name),
 ];
 
+/**
+ * Page sizes a list offers. Sizes above 100 are the browser's scroll mode (a virtualised table holding one
+ * large page); the list endpoint accepts up to `maxListPageSize` rows a page, other paged endpoints 200.
+ */
+export const listPageSizes = [10, 20, 50, 100, 1000, 10_000] as const;
+export const maxListPageSize = 10_000;
+
 /** The list query: the body of POST /api/<plural>/query and the parsed form of GET /api/<plural>. */
 export function listQuerySchema(entity: Entity) {
   const filterShape: Record<string, z.ZodType> = {
@@ -58,7 +65,7 @@ export function listQuerySchema(entity: Entity) {
   }
   return z.strictObject({
     page: z.number().int().min(1).max(1_000_000).default(1),
-    pageSize: z.number().int().min(1).max(200).default(20),
+    pageSize: z.number().int().min(1).max(maxListPageSize).default(20),
     sort: z.enum(sortableFields(entity) as [string, ...string[]]).optional(),
     order: z.enum(['asc', 'desc']).default('desc'),
     q: z.string().trim().max(100).optional(),

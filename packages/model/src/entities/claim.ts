@@ -15,6 +15,12 @@ export const claim = defineEntity({
   statuses: claimStatuses,
   pickableStatus: ['reported', 'accepted', 'investigating', 'approved', 'paid', 'closed'],
   scope: { org: 'orgId', owner: { field: 'salespersonId', actorKey: 'salespersonId' } },
+  indexes: [
+    // Claims report over a period, from the index alone.
+    { name: 'by_incident', fields: ['deletedAt', 'incidentAt', 'status', 'orgId', 'salespersonId', 'requestedAmount', 'approvedAmount', 'paidAmount', 'policyId'] },
+    // Workbench: open claims of a team / a handler.
+    { name: 'open_by_org', fields: ['deletedAt', 'status', 'orgId', 'salespersonId', 'handlerId'] },
+  ],
   fields: {
     claimNo: f.text({ zh: '理赔单号', en: 'Claim no.' }, { required: true, unique: true, max: 40, list: true, filter: true, search: true }),
     policyId: f.ref({ zh: '保单', en: 'Policy' }, 'policy', { required: true, list: true, filter: true, refStatuses: ['inForce', 'expired', 'lapsed', 'surrendered'] }),

@@ -23,6 +23,18 @@ export const customer = defineEntity({
   hasSortIndex: true,
   scope: { org: 'orgId', owner: { field: 'ownerId', actorKey: 'salespersonId' } },
   duplicateCheck: ['idNumber', 'phone'],
+  indexes: [
+    // New customers per period (salesperson performance, plan progress, commission rankings).
+    // Led by createdAt, not deletedAt: an index led by deletedAt looks selective to SQLite's planner (no
+    // statistics) and would replace the list-order index of every customer list (then sorted in full).
+    { name: 'by_created', fields: ['createdAt', 'deletedAt', 'orgId', 'ownerId'] },
+    // Customers in id order with their scope columns: a segment count over everyone walks it (INDEXED BY on
+    // SQLite) and looks each profile up in id order. Not led by deletedAt, so customer lists keep their order index.
+    { name: 'live_scope', fields: ['id', 'deletedAt', 'orgId', 'ownerId'] },
+    // Reports by region look up each record's customer for the province: through this index (~30 MB at 1M) instead
+    // of the customers table (2.5 GB), a year of policies by region took 1 s instead of 170 s with a cold cache.
+    { name: 'region', fields: ['id', 'province'] },
+  ],
   related: [
     { entity: 'policy', field: 'applicantId', label: { zh: '投保保单', en: 'Policies (applicant)' } },
     { entity: 'claim', field: 'insuredId', label: { zh: '理赔', en: 'Claims' } },

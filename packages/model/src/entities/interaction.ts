@@ -18,6 +18,10 @@ export const interaction = defineEntity({
   codePrefix: 'REL',
   titleField: 'subject',
   scope: { org: 'orgId', owner: { field: 'ownerId', actorKey: 'salespersonId' } },
+  indexes: [
+    // Workbench: follow-ups due (not yet followed up, next date within the week).
+    { name: 'follow_ups', fields: ['deletedAt', 'followedUpAt', 'nextFollowUpDate', 'orgId', 'ownerId'] },
+  ],
   fields: {
     subject: f.text({ zh: '主题', en: 'Subject' }, { required: true, max: 100, list: true, search: true }),
     customerId: f.ref({ zh: '客户', en: 'Customer' }, 'customer', { required: true, list: true, filter: true }),

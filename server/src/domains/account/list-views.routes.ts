@@ -1,4 +1,5 @@
 import { entities } from '@insure/model/registry';
+import { listPageSizes } from '@insure/model/derive/query';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { Row } from '../../db/database.ts';
@@ -8,7 +9,6 @@ import { noContent, parseInput, requireActor } from '../../platform/http.ts';
 import type { Services } from '../../entities/context.ts';
 
 const listNames = new Set(entities.map((entity) => entity.name));
-const pageSizes = [10, 20, 50, 100] as const;
 
 // Filter values are the list's own query-form values; only their shape and size are checked here,
 // the list route validates them against the entity's fields when they are applied.
@@ -26,7 +26,7 @@ const sort = z.strictObject({ sort: columnKey.optional(), order: z.enum(['asc', 
 
 const settingsBody = z.strictObject({
   columns: columns.optional(),
-  pageSize: z.union(pageSizes.map((size) => z.literal(size)) as [z.ZodLiteral<10>, z.ZodLiteral<20>, z.ZodLiteral<50>, z.ZodLiteral<100>]).optional(),
+  pageSize: z.number().int().refine((size) => (listPageSizes as readonly number[]).includes(size)).optional(),
   defaultFilters: filters.optional(),
   sort: sort.optional(),
 });

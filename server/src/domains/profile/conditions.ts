@@ -1,8 +1,8 @@
 import { getEntity } from '@insure/model/registry';
-import { type Expression, type RawBuilder, type SqlBool, sql } from 'kysely';
+import { type RawBuilder, type SqlBool, sql } from 'kysely';
 import { z } from 'zod';
 import type { DB, Dialect } from '../../db/database.ts';
-import { customFieldPredicate, customFieldsFor, type CustomFieldDefinition } from '../../entities/custom-fields.ts';
+import { customFieldsFor, type CustomFieldDefinition } from '../../entities/custom-fields.ts';
 import { AppError, type FieldReasons } from '../../platform/errors.ts';
 
 /**
@@ -10,7 +10,7 @@ import { AppError, type FieldReasons } from '../../platform/errors.ts';
  * customer fields and custom fields. A definition compiles to one SQL predicate over `customers` joined with
  * `customer_profiles as p`; nothing is filtered in JavaScript.
  */
-export type Kind = 'enum' | 'text' | 'number' | 'money' | 'date' | 'set' | 'bool' | 'tag' | 'group' | 'custom';
+export type Kind = 'enum' | 'text' | 'number' | 'money' | 'date' | 'set' | 'bool' | 'tag' | 'group';
 
 interface FieldSpec {
   column: string;
@@ -76,8 +76,27 @@ export const operatorsByKind: Record<Kind, string[]> = {
   bool: ['isTrue', 'isFalse'],
   tag: ['has', 'notHas'],
   group: ['in', 'notIn'],
-  custom: ['eq', 'contains', 'gte', 'lte'],
 };
+
+/** Admin-defined (custom) customer fields by their type: a select is an enum of its options. */
+const customKinds: Record<CustomFieldDefinition['kind'], Kind> = { text: 'text', number: 'number', date: 'date', select: 'enum' };
+/** Operators of a custom field; `gte`/`lte` on dates stay accepted (definitions saved before the per-type operators). */
+export const customOperators = (definition: CustomFieldDefinition): string[] =>
+  definition.kind === 'date' ? [...operatorsByKind.date, 'gte', 'lte'] : operatorsByKind[customKinds[definition.kind]];
+
+/** The searchable custom fields of customers as condition fields (kind, operators, labels, options). */
+export async function customConditionFields(db: DB) {
+  const custom = await customFieldsFor(db, getEntity('customer'));
+  return custom
+    .filter((definition) => definition.filterable)
+    .map((definition) => ({
+      field: `custom.${definition.key}`,
+      kind: customKinds[definition.kind],
+      operators: customOperators(definition),
+      label: { zh: definition.labelZh, en: definition.labelEn },
+      options: definition.kind === 'select' ? definition.options : undefined,
+    }));
+}
 
 export interface Condition {
   field: string;
@@ -119,10 +138,10 @@ export async function parseDefinition(db: DB, raw: unknown, prefix = 'definition
     group.items.forEach((item, index) => {
       const at = `${path}.items.${index}`;
       if (isGroup(item)) return check(item, at, depth + 1);
-      const kind = kindOf(item.field, custom);
-      if (!kind) return void (problems[`${at}.field`] = { reason: 'unknown_field' });
-      if (!operatorsByKind[kind].includes(item.op)) return void (problems[`${at}.op`] = { reason: 'invalid_option' });
-      const problem = valueProblem(kind, item.op, item.value);
+      const field = fieldOf(item.field, custom);
+      if (!field) return void (problems[`${at}.field`] = { reason: 'unknown_field' });
+      if (!field.operators.includes(item.op)) return void (problems[`${at}.op`] = { reason: 'invalid_option' });
+      const problem = valueProblem(field.kind, item.op, item.value) ?? optionProblem(field.options, item.op, item.value);
       if (problem) problems[`${at}.value`] = { reason: problem };
     });
   };
@@ -131,9 +150,19 @@ export async function parseDefinition(db: DB, raw: unknown, prefix = 'definition
   return parsed.data as ConditionGroup;
 }
 
-function kindOf(field: string, custom: CustomFieldDefinition[]): Kind | null {
-  if (field.startsWith('custom.')) return custom.some((definition) => definition.key === field.slice(7) && definition.filterable) ? 'custom' : null;
-  return conditionFields[field]?.kind ?? null;
+function fieldOf(field: string, custom: CustomFieldDefinition[]): { kind: Kind; operators: string[]; options?: string[] } | null {
+  if (field.startsWith('custom.')) {
+    const definition = custom.find((candidate) => candidate.key === field.slice(7) && candidate.filterable);
+    return definition ? { kind: customKinds[definition.kind], operators: customOperators(definition), options: definition.kind === 'select' ? definition.options : undefined } : null;
+  }
+  const spec = conditionFields[field];
+  return spec ? { kind: spec.kind, operators: operatorsByKind[spec.kind] } : null;
+}
+
+/** A select field's values must be among its options. */
+function optionProblem(options: string[] | undefined, op: string, value: unknown): string | null {
+  if (!options || !['eq', 'ne', 'in', 'notIn'].includes(op)) return null;
+  return (Array.isArray(value) ? value : [value]).every((entry) => options.includes(String(entry))) ? null : 'invalid_option';
 }
 
 function valueProblem(kind: Kind, op: string, value: unknown): string | null {
@@ -155,19 +184,13 @@ const addDays = (day: string, days: number) => new Date(Date.parse(`${day}T00:00
 export async function compileDefinition(db: DB, dialect: Dialect, definition: ConditionGroup, today: string): Promise<RawBuilder<SqlBool>> {
   const custom = await customFieldsFor(db, getEntity('customer'));
   const truth = dialect === 'postgres' ? sql`true` : sql`1`;
+  const customColumn = (definition: CustomFieldDefinition): FieldSpec & { sql: RawBuilder<unknown> } => {
+    const text = dialect === 'postgres' ? sql`(customers.custom::jsonb ->> ${definition.key})` : sql`json_extract(customers.custom, ${`$.${definition.key}`})`;
+    return { column: `custom.${definition.key}`, kind: customKinds[definition.kind], sql: definition.kind === 'number' && dialect === 'postgres' ? sql`(${text})::numeric` : text };
+  };
   const compileCondition = (condition: Condition): RawBuilder<SqlBool> => {
-    if (condition.field.startsWith('custom.')) {
-      const definitionOf = custom.find((candidate) => candidate.key === condition.field.slice(7))!;
-      const value = condition.op === 'gte' ? { gte: condition.value } : condition.op === 'lte' ? { lte: condition.value } : condition.value;
-      const parts = customFieldPredicate(dialect, 'customers', definitionOf, definitionOf.kind === 'text' && condition.op === 'eq' ? condition.value : value);
-      if (condition.op === 'eq' && definitionOf.kind === 'text') {
-        const text = dialect === 'postgres' ? sql`(customers.custom::jsonb ->> ${definitionOf.key})` : sql`json_extract(customers.custom, ${`$.${definitionOf.key}`})`;
-        return sql<SqlBool>`${text} = ${condition.value}`;
-      }
-      return sql<SqlBool>`(${sql.join(parts as Expression<SqlBool>[], sql` and `)})`;
-    }
-    const spec = conditionFields[condition.field]!;
-    const column = sql.ref(spec.column);
+    const spec = condition.field.startsWith('custom.') ? customColumn(custom.find((candidate) => candidate.key === condition.field.slice(7))!) : { ...conditionFields[condition.field]!, sql: sql.ref(conditionFields[condition.field]!.column) };
+    const column = spec.sql;
     const value = condition.value;
     if (spec.kind === 'group') {
       const member = sql`exists (select 1 from customers__group_ids g where g.owner_id = customers.id and g.target_id in (${sql.join(value as unknown[])}))`;
@@ -198,11 +221,13 @@ export async function compileDefinition(db: DB, dialect: Dialect, definition: Co
       case 'notEmpty':
         return spec.kind === 'text' || spec.kind === 'enum' ? sql<SqlBool>`(${column} is not null and ${column} <> '')` : sql<SqlBool>`${column} is not null`;
       case 'contains':
-        if (spec.kind === 'set') return sql<SqlBool>`${column} like ${`%,${String(value)},%`}`;
+        if (spec.kind === 'set') return dialect === 'postgres' ? sql<SqlBool>`${setArray(column)} @> array[${String(value)}]::text[]` : sql<SqlBool>`${column} like ${`%,${String(value)},%`}`;
         return sql<SqlBool>`${column} like ${`%${String(value).replace(/[\\%_]/g, (char) => `\\${char}`)}%`} escape '\\'`;
       case 'notContains':
+        if (dialect === 'postgres') return sql<SqlBool>`(${column} is null or not (${setArray(column)} @> array[${String(value)}]::text[]))`;
         return sql<SqlBool>`(${column} is null or ${column} not like ${`%,${String(value)},%`})`;
       case 'containsAny':
+        if (dialect === 'postgres') return sql<SqlBool>`${setArray(column)} && array[${sql.join((value as unknown[]).map(String))}]::text[]`;
         return sql<SqlBool>`(${sql.join((value as unknown[]).map((entry) => sql`${column} like ${`%,${String(entry)},%`}`), sql` or `)})`;
       case 'before':
         return sql<SqlBool>`${column} < ${String(value)}`;
@@ -229,10 +254,26 @@ export async function compileDefinition(db: DB, dialect: Dialect, definition: Co
   };
   const compileGroup = (group: ConditionGroup): RawBuilder<SqlBool> => {
     if (!group.items.length) return group.op === 'and' ? sql<SqlBool>`1 = 1` : sql<SqlBool>`1 = 0`;
-    const parts = group.items.map((item) => (isGroup(item) ? compileGroup(item) : compileCondition(item)));
+    // Cheapest tests first (the result is the same): SQLite evaluates AND/OR left to right and stops early, and a
+    // count over everyone evaluates the predicate once per customer (a third of a 3-condition count at 1M).
+    const items = [...group.items].sort((a, b) => evaluationCost(a) - evaluationCost(b));
+    const parts = items.map((item) => (isGroup(item) ? compileGroup(item) : compileCondition(item)));
     return sql<SqlBool>`(${sql.join(parts, group.op === 'and' ? sql` and ` : sql` or `)})`;
   };
   return compileGroup(definition);
+}
+
+/** A ',a,b,' set column as a text array: the expression the GIN indexes of profileSetIndexStatements are built on. */
+const setArray = (column: RawBuilder<unknown>) => sql`string_to_array(${column}, ',')`;
+
+/** Rough relative cost of testing an item for one customer: comparisons, then lists, then text scans and JSON, then subqueries. */
+function evaluationCost(item: ConditionGroup | Condition): number {
+  if (isGroup(item)) return 4;
+  if (item.op === 'has' || item.op === 'notHas' || conditionFields[item.field]?.kind === 'group') return 5;
+  if (item.field.startsWith('custom.')) return 3;
+  if (item.op === 'contains' || item.op === 'notContains' || item.op === 'containsAny') return 2;
+  if (item.op === 'in' || item.op === 'notIn') return 1;
+  return 0;
 }
 
 /** Profile columns a definition reads (the "why" of a rule tag records their values). */

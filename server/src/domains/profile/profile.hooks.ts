@@ -9,6 +9,17 @@ import { evaluateRuleTags, refreshProfiles, syncManualTags } from './refresh.ts'
 /** Keeps profiles current: every write that changes a profile's inputs recomputes it in the same transaction. */
 const refresh = (ctx: WriteContext, ids: unknown[]) => refreshProfiles(ctx.trx, ctx.services.database.dialect, ids.map((id) => (id == null ? null : Number(id))), ctx.now);
 
+/** A customer and everyone linked to them by a live household link, recomputed in the write's transaction. */
+async function refreshWithHousehold(ctx: WriteContext, id: number) {
+  const members = await ctx.trx
+    .selectFrom('customer_relations')
+    .select(['customer_id', 'related_id'])
+    .where((eb) => eb.or([eb('customer_id', '=', id), eb('related_id', '=', id)]))
+    .where('deleted_at', 'is', null)
+    .execute();
+  await refresh(ctx, [id, ...members.flatMap((member) => [member.customer_id, member.related_id])]);
+}
+
 /** The customers a record belongs to, before and after the write. */
 function follow(entityName: string, columns: Record<string, string>) {
   const idsOf = (input: Record<string, unknown> | null, row: Row | null) =>
@@ -19,6 +30,9 @@ function follow(entityName: string, columns: Record<string, string>) {
       await refresh(ctx, [...idsOf(input, existing), ...idsOf(null, (after as Row) ?? null)]);
     },
     async afterDelete(ctx, _entity, row) {
+      await refresh(ctx, idsOf(null, row));
+    },
+    async afterRestore(ctx, _entity, row) {
       await refresh(ctx, idsOf(null, row));
     },
   });
@@ -39,16 +53,12 @@ export function registerProfileHooks(): void {
       await syncManualTags(ctx.trx, [id], ctx.now, ctx.actor.displayName);
       await refresh(ctx, [id]);
     },
+    // Deleting or restoring a customer changes their household members' profiles too (size, minors, spouse).
     async afterDelete(ctx, _entity, row) {
-      // The household of a deleted customer changes too.
-      const id = Number(row.id);
-      const members = await ctx.trx
-        .selectFrom('customer_relations')
-        .select(['customer_id', 'related_id'])
-        .where((eb) => eb.or([eb('customer_id', '=', id), eb('related_id', '=', id)]))
-        .where('deleted_at', 'is', null)
-        .execute();
-      await refresh(ctx, [id, ...members.flatMap((member) => [member.customer_id, member.related_id])]);
+      await refreshWithHousehold(ctx, Number(row.id));
+    },
+    async afterRestore(ctx, _entity, row) {
+      await refreshWithHousehold(ctx, Number(row.id));
     },
   });
   follow('policy', { applicantId: 'applicant_id', insuredId: 'insured_id' });

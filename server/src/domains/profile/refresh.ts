@@ -1,12 +1,16 @@
+import { createHash } from 'node:crypto';
+import os from 'node:os';
+import type { Worker } from 'node:worker_threads';
 import { type Expression, type SqlBool, sql } from 'kysely';
 import type { DB, Dialect, Row } from '../../db/database.ts';
 import type { Services } from '../../entities/context.ts';
+import { startWorker } from '../../platform/worker-thread.ts';
 import { compileDefinition, type ConditionGroup, parseDefinition, profileColumnsOf } from './conditions.ts';
 import { type ComputedProfile, completenessFields, computeProfile, type ProfileInput } from './compute.ts';
 import { loadProfileSettings, type ProfileSettings } from './settings.ts';
 
 /** Which customers a refresh covers: a list of ids (hooks) or an id range (the full rebuild walks the table). */
-type Slice = { ids: number[] } | { from: number; to: number };
+export type Slice = { ids: number[] } | { from: number; to: number };
 
 const inSlice = (column: string, slice: Slice) => (eb: { (lhs: string, op: string, rhs: unknown): Expression<SqlBool>; and(parts: Expression<SqlBool>[]): Expression<SqlBool> }) =>
   'ids' in slice ? eb(column, 'in', slice.ids) : eb.and([eb(column, '>=', slice.from), eb(column, '<=', slice.to)]);
@@ -70,7 +74,8 @@ export async function gatherInputs(db: DB, slice: Slice): Promise<Map<number, Pr
   const live = <T extends Row>(rows: T[]) => rows.filter((row) => row.deleted_at == null);
   const [asApplicant, asInsured, external, forward, backward, claims, tickets, surveys, interactions] = await Promise.all([
     db.selectFrom('policies').select(policyColumns).where(inSlice('applicant_id', slice) as never).execute().then(live),
-    db.selectFrom('policies').select(policyColumns).where(inSlice('insured_id', slice) as never).execute().then(live),
+    // policies where the customer is only the insured (their own are read above as the applicant's)
+    db.selectFrom('policies').select(policyColumns).where(inSlice('insured_id', slice) as never).whereRef('applicant_id', '<>', 'insured_id').execute().then(live),
     db.selectFrom('external_policies').select(['id', 'customer_id', 'insurer', 'insurance_type', 'sum_insured', 'end_date', 'deleted_at']).where(inSlice('customer_id', slice) as never).execute().then(live),
     db
       .selectFrom('customer_relations as r')
@@ -142,18 +147,36 @@ function profileRow(dialect: Dialect, customerId: number, profile: ComputedProfi
     total_premium: Math.round(columns.total_premium * 100),
     has_spouse: dialect === 'postgres' ? columns.has_spouse : columns.has_spouse ? 1 : 0,
     computed_at: now,
+    values_hash: createHash('sha1').update(JSON.stringify(columns)).digest('base64'),
   };
 }
 
-/** Recomputes and stores the profiles (and rule tags) of a slice; deleted customers lose theirs. */
-async function refreshSlice(db: DB, dialect: Dialect, slice: Slice, settings: ProfileSettings, now: Date): Promise<number> {
+/** The profile rows of a slice's live customers, computed from the current data (with their values hashes). */
+export async function computeSliceRows(db: DB, dialect: Dialect, slice: Slice, settings: ProfileSettings, now: Date): Promise<Row[]> {
   const today = now.toISOString().slice(0, 10);
   const inputs = await gatherInputs(db, slice);
-  const rows = [...inputs.values()].map((input) => profileRow(dialect, input.customer.id, computeProfile(input, settings, today), now.toISOString()));
-  await db.deleteFrom('customer_profiles').where(inSlice('customer_id', slice) as never).execute();
-  for (let start = 0; start < rows.length; start += 500) await db.insertInto('customer_profiles').values(rows.slice(start, start + 500)).execute();
+  return [...inputs.values()].map((input) => profileRow(dialect, input.customer.id, computeProfile(input, settings, today), now.toISOString()));
+}
+
+/**
+ * Stores the computed profiles of a slice whose values changed (`computed_at` is when the stored values were
+ * computed), drops those of customers no longer live, and re-evaluates the slice's rule tags.
+ */
+async function storeSlice(db: DB, dialect: Dialect, slice: Slice, rows: Row[], now: Date): Promise<number> {
+  const stored = await db.selectFrom('customer_profiles').select(['customer_id', 'values_hash']).where(inSlice('customer_id', slice) as never).execute();
+  const storedHash = new Map(stored.map((row) => [Number(row.customer_id), row.values_hash]));
+  const live = new Set(rows.map((row) => row.customer_id as number));
+  const changed = rows.filter((row) => storedHash.get(row.customer_id as number) !== row.values_hash);
+  const stale = [...changed.map((row) => row.customer_id as number).filter((id) => storedHash.has(id)), ...[...storedHash.keys()].filter((id) => !live.has(id))];
+  for (let start = 0; start < stale.length; start += 500) await db.deleteFrom('customer_profiles').where('customer_id', 'in', stale.slice(start, start + 500)).execute();
+  for (let start = 0; start < changed.length; start += 500) await db.insertInto('customer_profiles').values(changed.slice(start, start + 500)).execute();
   await evaluateRuleTags(db, dialect, slice, now);
   return rows.length;
+}
+
+/** Recomputes the profiles (and rule tags) of a slice and stores those whose values changed. */
+async function refreshSlice(db: DB, dialect: Dialect, slice: Slice, settings: ProfileSettings, now: Date): Promise<number> {
+  return storeSlice(db, dialect, slice, await computeSliceRows(db, dialect, slice, settings, now), now);
 }
 
 /** One customer's profile with its why, computed now from the current data (null: no such live customer). */
@@ -171,19 +194,127 @@ export async function refreshProfiles(db: DB, dialect: Dialect, customerIds: Ite
   for (let start = 0; start < ids.length; start += 2000) await refreshSlice(db, dialect, { ids: ids.slice(start, start + 2000) }, settings, now);
 }
 
-/** Every customer's profile, in id ranges of `batch`, each range in its own transaction. */
-export async function rebuildAllProfiles(services: Services, batch = 5000, onProgress?: (done: number) => void): Promise<{ customers: number }> {
-  const { db, dialect } = services.database;
+/** Connections a PostgreSQL rebuild uses at once (of the pool's 10, so requests keep being served meanwhile). */
+const rebuildConnections = 3;
+
+/** Every customer's profile, in id ranges of `batch`, each range in its own transaction; `onProgress` runs after each range (awaited). */
+export async function rebuildAllProfiles(services: Services, batch = 5000, onProgress?: (done: number) => void | Promise<void>): Promise<{ customers: number }> {
+  const { db, dialect, sqlite } = services.database;
   const settings = await loadProfileSettings(db);
   const bounds = await db.selectFrom('customers').select([sql<number>`min(id)`.as('lo'), sql<number>`max(id)`.as('hi')]).executeTakeFirstOrThrow();
-  let done = 0;
   if (bounds.lo == null) return { customers: 0 };
   const now = services.clock.now();
-  for (let from = Number(bounds.lo); from <= Number(bounds.hi); from += batch) {
-    done += await db.transaction().execute((trx) => refreshSlice(trx, dialect, { from, to: from + batch - 1 }, settings, now));
-    onProgress?.(done);
+  const ranges: Range[] = [];
+  for (let from = Number(bounds.lo); from <= Number(bounds.hi); from += batch) ranges.push({ from, to: from + batch - 1 });
+  let customers: number;
+  if (sqlite && !sqlite.memory && ranges.length > 2) customers = await rebuildSqliteInWorkers(services, ranges, settings, now, onProgress);
+  else {
+    // Ranges touch disjoint rows, so PostgreSQL (which writes concurrently, unlike SQLite) runs several at once, each in
+    // its own transaction on its own connection: the database works on one range while this process computes another.
+    let done = 0;
+    let failed = false;
+    const worker = async () => {
+      for (let range = ranges.shift(); range && !failed; range = ranges.shift()) {
+        try {
+          // (not `done += await …`: that reads `done` before the wait and loses the other connections' ranges)
+          const refreshed = await db.transaction().execute((trx) => refreshSlice(trx, dialect, range, settings, now));
+          done += refreshed;
+        } catch (error) {
+          failed = true; // the other connections finish the range they are on and take no more
+          throw error;
+        }
+        await onProgress?.(done);
+      }
+    };
+    const outcomes = await Promise.allSettled(Array.from({ length: dialect === 'postgres' ? rebuildConnections : 1 }, worker));
+    const failure = outcomes.find((outcome) => outcome.status === 'rejected');
+    if (failure) throw failure.reason;
+    customers = done;
   }
-  return { customers: done };
+  // Fresh statistics for the segment counts' plans (autovacuum would get there later; until then PostgreSQL took a
+  // condition matching 636k profiles for one matching 8k).
+  if (dialect === 'postgres') await sql`analyze customer_profiles, customer_tag_assignments`.execute(db);
+  return { customers };
+}
+
+type Range = { from: number; to: number };
+
+/** The tables profiles are computed from: a write to any of them after a worker's read voids what it computed. */
+const inputTables = ['customers', 'policies', 'external_policies', 'customer_relations', 'claims', 'feedback', 'surveys', 'interactions'];
+
+/** Threads reading and computing a SQLite rebuild (reading rows into objects is most of its time). */
+const rebuildThreads = Math.max(1, Math.min(4, os.availableParallelism()));
+
+/**
+ * The SQLite rebuild with the reading and computing done by worker threads, each on its own read-only connection
+ * (WAL lets them read while this thread writes), two ranges in hand per thread. This thread stores each range in
+ * its own transaction, which first takes the write lock and then checks that no input table was written since the
+ * range was handed out: in this process (the tables' generations) or by another (SQLite's data_version). If one
+ * was, the range is computed again inside the transaction, as the single-threaded rebuild does.
+ */
+async function rebuildSqliteInWorkers(services: Services, ranges: Range[], settings: ProfileSettings, now: Date, onProgress?: (done: number) => void | Promise<void>): Promise<number> {
+  const { db, dialect, changes } = services.database;
+  const sqlite = services.database.sqlite!;
+  const stamp = () => `${changes.stamp(inputTables)}/${sqlite.pragma('data_version', { simple: true })}`;
+  const threads = Array.from({ length: Math.min(rebuildThreads, Math.ceil(ranges.length / 2)) }, () =>
+    startWorker(import.meta.url, 'rebuild-worker', { file: sqlite.name, settings, now: now.toISOString() }),
+  );
+  let done = 0;
+  try {
+    return await new Promise<number>((resolve, reject) => {
+      const handedOut = new Map<number, { range: Range; stamp: string }>();
+      let next = 0;
+      let stored = 0;
+      let failed = false;
+      let writes = Promise.resolve();
+      const fail = (error: unknown) => {
+        if (failed) return;
+        failed = true;
+        reject(error instanceof Error ? error : new Error(String(error)));
+      };
+      const handOut = (thread: Worker) => {
+        if (next >= ranges.length || failed) return;
+        const id = next++;
+        handedOut.set(id, { range: ranges[id]!, stamp: stamp() });
+        thread.postMessage({ id, ...ranges[id]! });
+      };
+      // Ranges are stored in id order (a table filled in key order keeps its pages full: the segment counts read fewer).
+      const computed = new Map<number, { rows: Row[]; thread: Worker }>();
+      const drain = async () => {
+        for (let ready = computed.get(stored); ready && !failed; ready = computed.get(stored)) {
+          computed.delete(stored);
+          const { range, stamp: before } = handedOut.get(stored)!;
+          handedOut.delete(stored);
+          const count = await db.transaction().execute(async (trx) => {
+            // The write lock first: from here on nothing else commits until this transaction ends.
+            await sql`delete from customer_profiles where 0`.execute(trx);
+            const rows = stamp() === before ? ready.rows : await computeSliceRows(trx, dialect, range, settings, now);
+            return storeSlice(trx, dialect, range, rows, now);
+          });
+          done += count;
+          await onProgress?.(done);
+          if (++stored === ranges.length) return resolve(done);
+          // The next range goes out once one is stored, so at most two per thread are in hand or waiting in memory.
+          handOut(ready.thread);
+        }
+      };
+      for (const thread of threads) {
+        thread.on('message', (message: { id: number; rows?: Row[]; error?: string }) => {
+          if (message.error !== undefined) return fail(new Error(`profile rebuild worker: ${message.error}`));
+          computed.set(message.id, { rows: message.rows!, thread });
+          writes = writes.then(drain).catch(fail);
+        });
+        thread.on('error', fail);
+        thread.on('exit', (code) => {
+          if (code !== 0 && stored < ranges.length) fail(new Error(`profile rebuild worker exited with code ${code}`));
+        });
+        handOut(thread);
+        handOut(thread);
+      }
+    });
+  } finally {
+    await Promise.all(threads.map((thread) => thread.terminate()));
+  }
 }
 
 interface RuleTag {

@@ -5,7 +5,7 @@ const insuranceType = z.enum(['life', 'health', 'criticalIllness', 'accident', '
 const lifeStage = z.enum(['minor', 'youngSingle', 'couple', 'parent', 'preRetirement', 'retired', 'unknown']);
 
 /** Every threshold the profile rules use; admins change them through PUT /api/profiles/settings. */
-export const profileSettingsSchema = z.strictObject({
+const settingsShape = z.strictObject({
   /** Upper bounds (inclusive) of the age bands, youngest first; the last band is open-ended. */
   ageBands: z.array(z.number().int().min(1).max(120)).min(1).max(12),
   /** Adult age: household members under it count as minors. */
@@ -47,6 +47,35 @@ export const profileSettingsSchema = z.strictObject({
   }),
   /** Engagement level by days since the last contact. */
   engagement: z.strictObject({ activeDays: z.number().int().min(1), dormantDays: z.number().int().min(1) }),
+});
+
+type Issue = { path: (string | number)[]; reason: string };
+const increasing = (values: number[]) => values.every((value, index) => index === 0 || value > values[index - 1]!);
+const decreasing = (values: number[]) => values.every((value, index) => index === 0 || value < values[index - 1]!);
+
+/** Rules between fields, each reported on the field to change (the settings page shows it there). */
+function crossFieldIssues(settings: z.infer<typeof settingsShape>): Issue[] {
+  const issues: Issue[] = [];
+  if (!increasing(settings.ageBands)) issues.push({ path: ['ageBands'], reason: 'not_ascending' });
+  if (settings.preRetirementAge <= settings.adultAge) issues.push({ path: ['preRetirementAge'], reason: 'not_ascending' });
+  if (settings.retirementAge <= settings.preRetirementAge) issues.push({ path: ['retirementAge'], reason: 'not_ascending' });
+  settings.occupationClasses.forEach((entry, index) => {
+    if (settings.occupationClasses.findIndex((other) => other.class === entry.class) !== index) issues.push({ path: ['occupationClasses', index, 'class'], reason: 'duplicate' });
+  });
+  // Recency is scored by days since the last purchase: fewer days score higher, so its bounds fall.
+  if (!decreasing(settings.rfm.recencyDays)) issues.push({ path: ['rfm', 'recencyDays'], reason: 'not_descending' });
+  for (const key of ['frequency', 'monetaryYuan', 'tenureYears'] as const) if (!increasing(settings.rfm[key])) issues.push({ path: ['rfm', key], reason: 'not_ascending' });
+  settings.tiers.forEach((entry, index) => {
+    if (settings.tiers.findIndex((other) => other.tier === entry.tier) !== index) issues.push({ path: ['tiers', index, 'tier'], reason: 'duplicate' });
+    else if (settings.tiers.findIndex((other) => other.minScore === entry.minScore) !== index) issues.push({ path: ['tiers', index, 'minScore'], reason: 'duplicate' });
+  });
+  if (settings.risk.highFrom <= settings.risk.mediumFrom) issues.push({ path: ['risk', 'highFrom'], reason: 'not_ascending' });
+  if (settings.engagement.dormantDays <= settings.engagement.activeDays) issues.push({ path: ['engagement', 'dormantDays'], reason: 'not_ascending' });
+  return issues;
+}
+
+export const profileSettingsSchema = settingsShape.superRefine((settings, context) => {
+  for (const issue of crossFieldIssues(settings)) context.addIssue({ code: 'custom', path: issue.path, message: issue.reason });
 });
 
 export type ProfileSettings = z.infer<typeof profileSettingsSchema>;

@@ -2,7 +2,7 @@ import { getEntity } from '@insure/model/registry';
 import { insuranceTypes } from '@insure/model/enums/insurance';
 import { provinces } from '@insure/model/enums/common';
 import { type ExpressionBuilder, type Kysely, type RawBuilder, type SqlBool, sql } from 'kysely';
-import type { DB, Dialect } from '../../db/database.ts';
+import { type DB, type Dialect, throughIndex } from '../../db/database.ts';
 import type { Actor } from '../../platform/access/actor.ts';
 import { scopePredicate } from '../../platform/access/data-scope.ts';
 import { type Granularity, bucketOf, bucketsBetween } from '../sales/periods.ts';
@@ -35,6 +35,11 @@ interface Source {
   where?: (eb: Eb) => ReturnType<Eb['and']> | RawBuilder<SqlBool>;
   /** Column of the salesperson the row belongs to. */
   salesperson: string;
+  /**
+   * The covering index a company- or branch-wide report reads on SQLite (INDEXED BY): the planner, without
+   * statistics, takes an equality condition's index (e.g. stage) and reads every matching row from the table.
+   */
+  sqliteIndex?: string;
   /** Column of the customer whose province is the row's region (joined as rc). */
   customer?: string;
   /** Expression of the row's insurance type (with the joins it needs). */
@@ -172,6 +177,8 @@ export const reportSpecs: Record<ReportType, ReportSpec> = {
         date: { column: 't.expected_close_date', kind: 'date' },
         where: (eb) => eb('t.stage', 'in', ['won', 'lost']),
         salesperson: 't.owner_id',
+        // 367 ms → 1 ms for a year with a cold cache at 1M (each won/lost opportunity's row was read for its date)
+        sqliteIndex: 'opportunities_by_close',
         aggregates: { won: countWhen(sql`t.stage = 'won'`), lost: countWhen(sql`t.stage = 'lost'`) },
       },
     ],
@@ -254,9 +261,14 @@ export interface ReportResult {
   totals: Record<string, number | null>;
 }
 
-/** 'YYYY-MM' of the row's dating column, per dialect. */
-function monthExpression(dialect: Dialect, date: Source['date']): RawBuilder<string> {
-  if (date.kind === 'month') return sql<string>`${sql.ref(date.column)}`;
+/**
+ * The row's month ('YYYY-MM', or with `byDay` the date itself, cut to the month in runReport). SQLite groups a
+ * date column in the order of the covering index that reads it (`policies_by_start`), one group per day, with no
+ * temporary B-tree: 70–140 ms instead of ~2 s for a year of policies at 1.5M. Not when the rows are one
+ * salesperson's: grouping in that index's order would draw the planner away from the salesperson index.
+ */
+function monthExpression(dialect: Dialect, date: Source['date'], byDay: boolean): RawBuilder<string> {
+  if (date.kind === 'month' || (date.kind === 'date' && dialect === 'sqlite' && byDay)) return sql<string>`${sql.ref(date.column)}`;
   return dialect === 'postgres' ? sql<string>`to_char(${sql.ref(date.column)}, 'YYYY-MM')` : sql<string>`substr(${sql.ref(date.column)}, 1, 7)`;
 }
 
@@ -277,21 +289,35 @@ function keyExpression(source: Source, dimension: Dimension): RawBuilder<unknown
 
 async function runSource(db: AnyDb, dialect: Dialect, actor: Actor, source: Source, params: ReportParams) {
   const entity = getEntity(source.entity);
-  const month = monthExpression(dialect, source.date);
+  // One salesperson's rows: their salesperson index is the selective one. On SQLite the `+`s (on deleted_at and
+  // the date) keep the planner off the period's covering index (a year of everyone's rows), which it would
+  // otherwise prefer for being covering (no statistics): 2–7 ms instead of 100+ ms.
+  const steer = actor.dataScope === 'own' || params.salespersonId != null;
+  // Days are grouped only by period (otherwise day × key would multiply the rows).
+  const month = monthExpression(dialect, source.date, !steer && params.dimension === 'period');
   const key = keyExpression(source, params.dimension);
-  let query: any = db.selectFrom(`${entity.table} as t`);
-  if (source.entity === 'claim') query = query.leftJoin('policies as cp', 'cp.id', 't.policy_id');
+  let query: any = db.selectFrom(source.sqliteIndex && !steer ? throughIndex(dialect, `${entity.table} as t`, source.sqliteIndex) : `${entity.table} as t`);
+  // The claim's policy gives its product type and applicant (region): joined only when those are asked for.
+  if (source.entity === 'claim' && (params.dimension === 'productType' || params.dimension === 'region' || params.productType)) {
+    // As for regions below: on SQLite the policy's type and applicant come from the covering `policies_claim_lookup`.
+    query = query.leftJoin(throughIndex(dialect, 'policies as cp', 'policies_claim_lookup'), 'cp.id', 't.policy_id');
+  }
   if (source.productType?.join && (params.dimension === 'productType' || params.productType)) query = source.productType.join(query);
-  if (params.dimension === 'region') query = query.leftJoin('customers as rc', 'rc.id', source.customer!);
+  if (params.dimension === 'region') {
+    // SQLite would look the customer up by rowid in the table itself (a random read of a wide row per record,
+    // 170 s for a year of policies with a cold cache at 1M); INDEXED BY reads the province from `customers_region`.
+    query = query.leftJoin(throughIndex(dialect, 'customers as rc', 'customers_region'), 'rc.id', source.customer!);
+  }
   query = query
-    .where('t.deleted_at', 'is', null)
+    .where(dialect === 'sqlite' && steer ? sql<SqlBool>`+t.deleted_at is null` : sql<SqlBool>`t.deleted_at is null`)
     .where(scopePredicate(entity, actor, 't'))
     .select(Object.entries(source.aggregates).map(([name, aggregate]) => aggregate.as(name)))
     .select(month.as('month'))
     .groupBy(month);
   if (key) query = query.select(key.as('key')).groupBy(key);
   if (source.where) query = query.where(source.where);
-  const { column, kind } = source.date;
+  const { kind } = source.date;
+  const column = dialect === 'sqlite' && steer ? sql`+${sql.ref(source.date.column)}` : source.date.column;
   if (kind === 'month') query = query.where(column, '>=', params.from.slice(0, 7)).where(column, '<=', params.to.slice(0, 7));
   else if (kind === 'date') query = query.where(column, '>=', params.from).where(column, '<=', params.to);
   else query = query.where(column, '>=', `${params.from}T00:00:00.000Z`).where(column, '<=', `${params.to}T23:59:59.999Z`);
@@ -353,7 +379,7 @@ export async function runReport(db: AnyDb, dialect: Dialect, actor: Actor, param
 
   for (const rows of results) {
     for (const row of rows) {
-      const bucket = bucketOf(`${String(row.month)}-01`, params.granularity);
+      const bucket = bucketOf(`${String(row.month).slice(0, 7)}-01`, params.granularity);
       const inTrend = trend.get(bucket);
       const mapped = params.dimension === 'period' ? { key: bucket, label: bucket } : mapKey(row.key);
       const id = String(mapped.key);

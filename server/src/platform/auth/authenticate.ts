@@ -4,6 +4,7 @@ import { reusableQuery } from '../../db/reusable-query.ts';
 import type { Services } from '../../entities/context.ts';
 import { loadActor } from '../access/actor.ts';
 import { AppError } from '../errors.ts';
+import { localeFrom } from '../i18n.ts';
 import { csrfMatches, hashApiToken } from './session.ts';
 import { mfaRequiredFor } from './mfa.ts';
 
@@ -65,7 +66,10 @@ export function registerAuthentication(app: FastifyInstance, services: Services)
     if (!path.startsWith('/api/') || publicPaths.has(path) || path.startsWith('/api/public/') || path.startsWith('/api/sms/receipts/')) return;
     const authorization = request.headers.authorization;
     if (authorization?.startsWith('Bearer ')) {
-      request.actor = await failClosed(() => fromBearer(request, services, authorization.slice(7).trim()));
+      const actor = await failClosed(() => fromBearer(request, services, authorization.slice(7).trim()));
+      // An integration states its language per request; the account's saved language is a person's screen choice.
+      const asked = request.headers['accept-language'];
+      request.actor = asked ? { ...actor, locale: localeFrom(asked) } : actor;
       request.actorLocale = request.actor.locale;
       return;
     }

@@ -11,6 +11,7 @@ import { errorMessage } from '../../app/error-message.ts';
 import { labelOf } from '../../app/i18n.ts';
 import { usePageTitle } from '../../app/use-page-title.ts';
 import { formatDateTime } from '../../entity/format-value.ts';
+import { formatNumber } from '../../entity/format-value.ts';
 
 const labelSchema = z.object({ zh: z.string(), en: z.string() });
 const backupSchema = z.looseObject({
@@ -43,9 +44,9 @@ const statusColors: Record<BackupRow['status'], string> = { running: 'processing
 export const formatBytes = (bytes: number | null): string => {
   if (bytes === null) return '-';
   if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 ** 2) return `${(bytes / 1024).toFixed(1)} KB`;
-  if (bytes < 1024 ** 3) return `${(bytes / 1024 ** 2).toFixed(1)} MB`;
-  return `${(bytes / 1024 ** 3).toFixed(2)} GB`;
+  if (bytes < 1024 ** 2) return `${formatNumber(bytes / 1024, undefined, 1)} KB`;
+  if (bytes < 1024 ** 3) return `${formatNumber(bytes / 1024 ** 2, undefined, 1)} MB`;
+  return `${formatNumber(bytes / 1024 ** 3, undefined, 2)} GB`;
 };
 
 /** The server's field reasons (already translated) or the general message. */
@@ -125,7 +126,7 @@ export function BackupPage() {
       ),
     },
     { key: 'size', title: t('backups.size'), render: (_v, row) => formatBytes(row.sizeBytes) },
-    { key: 'duration', title: t('backups.duration'), render: (_v, row) => (row.durationMs === null ? '-' : `${(row.durationMs / 1000).toFixed(1)} s`) },
+    { key: 'duration', title: t('backups.duration'), render: (_v, row) => (row.durationMs === null ? '-' : `${formatNumber(row.durationMs / 1000, undefined, 1)} s`) },
     { key: 'by', title: t('backups.by'), render: (_v, row) => (row.createdBy.name === 'schedule' ? t('backups.triggers.scheduled') : row.createdBy.name) },
     {
       key: 'sha256',

@@ -11,12 +11,13 @@ import { labelOf } from '../../app/i18n.ts';
 import { usePageTitle } from '../../app/use-page-title.ts';
 import { RefSelect } from '../../entity/RefSelect.tsx';
 import { type SmsAudience, type SmsPreview, type SmsRule, smsApi, smsKeys } from './sms-api.ts';
+import { formatMoney, formatPercent } from '../../entity/format-value.ts';
 
 const kindLabel = (kind: string, language: string) => {
   const option = smsTemplate.fields.kind!.kind === 'enum' ? smsTemplate.fields.kind!.options.find((entry) => entry.value === kind) : undefined;
   return option ? labelOf(option.label, language) : kind;
 };
-const yuan = (cents: number) => (cents / 100).toFixed(2);
+const yuan = (cents: number) => formatMoney(cents / 100);
 
 function RuleRow({ rule }: { rule: SmsRule }) {
   const { t, i18n } = useTranslation();
@@ -92,12 +93,12 @@ function StatsTab() {
               </Col>
             ))}
             <Col xs={12} md={4}>
-              <Statistic title={t('sms.deliveryRate')} value={data.deliveryRate == null ? '-' : `${(data.deliveryRate * 100).toFixed(1)}%`} />
+              <Statistic title={t('sms.deliveryRate')} value={data.deliveryRate == null ? '-' : formatPercent(data.deliveryRate)} />
             </Col>
           </Row>
           <Descriptions size="small" style={{ marginTop: 16 }} column={2} items={[
             { key: 'segments', label: t('sms.billedSegments'), children: data.billedSegments },
-            { key: 'cost', label: t('sms.cost'), children: `¥${yuan(data.costCents)}` },
+            { key: 'cost', label: t('sms.cost'), children: yuan(data.costCents) },
           ]} />
           <Table
             size="small"
@@ -123,8 +124,9 @@ function ManualTab() {
   const [templateId, setTemplateId] = useState<number | null>(null);
   const [customerIds, setCustomerIds] = useState<number[]>([]);
   const [groupId, setGroupId] = useState<number | null>(null);
+  const [segmentId, setSegmentId] = useState<number | null>(null);
   const [audience, setAudience] = useState<SmsAudience | null>(null);
-  const input = () => ({ templateId: templateId!, customerIds: customerIds.length ? customerIds : undefined, groupId: groupId ?? undefined });
+  const input = () => ({ templateId: templateId!, customerIds: customerIds.length ? customerIds : undefined, groupId: groupId ?? undefined, segmentId: segmentId ?? undefined });
   const preview = useMutation({ mutationFn: () => smsApi.previewAudience(input()), onSuccess: setAudience, onError: (error) => void message.error(errorMessage(error, t)) });
   const send = useMutation({
     mutationFn: () => smsApi.send(input()),
@@ -135,7 +137,7 @@ function ManualTab() {
     },
     onError: (error) => void message.error(errorMessage(error, t)),
   });
-  const ready = templateId != null && (customerIds.length > 0 || groupId != null);
+  const ready = templateId != null && (customerIds.length > 0 || groupId != null || segmentId != null);
   return (
     <Card size="small">
       <Form layout="vertical" style={{ maxWidth: 640 }}>
@@ -147,6 +149,9 @@ function ManualTab() {
         </Form.Item>
         <Form.Item label={t('sms.group')}>
           <RefSelect target="customerGroup" value={groupId} onChange={(value) => { setGroupId((value as number | null) ?? null); setAudience(null); }} testId="sms-manual-group" />
+        </Form.Item>
+        <Form.Item label={t('sms.segment')}>
+          <RefSelect target="customerSegment" value={segmentId} onChange={(value) => { setSegmentId((value as number | null) ?? null); setAudience(null); }} testId="sms-manual-segment" />
         </Form.Item>
         <Space>
           <Button disabled={!ready} loading={preview.isPending} onClick={() => preview.mutate()} data-testid="sms-manual-preview">{t('sms.previewRecipients')}</Button>

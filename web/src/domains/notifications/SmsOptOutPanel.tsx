@@ -1,12 +1,12 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { App, Button, Popover, Select, Space, Tag, Typography } from 'antd';
-import dayjs from 'dayjs';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { hasPermission } from '../../app/auth-api.ts';
 import { useMe } from '../../app/AuthProvider.tsx';
 import { errorMessage } from '../../app/error-message.ts';
 import { smsApi, smsKeys } from './sms-api.ts';
+import { formatDateTime } from '../../entity/format-value.ts';
 
 const sources = ['customerRequest', 'smsReply', 'staff', 'consentWithdrawn'];
 
@@ -30,7 +30,7 @@ export function SmsOptOutPanel({ customerId }: { customerId: number }) {
       <Tag color={state.data.optedOut ? 'red' : 'green'}>{state.data.optedOut ? t('sms.optedOut') : t('sms.optedIn')}</Tag>
       {latest ? (
         <Typography.Text type="secondary">
-          {dayjs(latest.at).format('YYYY-MM-DD HH:mm')} · {t(`sms.source.${latest.source}`)}
+          {formatDateTime(latest.at, undefined, false)} · {t(`sms.source.${latest.source}`)}
         </Typography.Text>
       ) : null}
       {hasPermission(me, 'smsMessage:edit') ? (

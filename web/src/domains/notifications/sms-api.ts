@@ -47,6 +47,8 @@ export interface AudienceInput {
   templateId: number;
   customerIds?: number[];
   groupId?: number;
+  /** A saved segment's members (in the caller's scope). */
+  segmentId?: number;
 }
 
 export const smsApi = {

@@ -66,7 +66,7 @@ export function ProfilePanel({ customerId }: { customerId: number }) {
     { key: 'engagement', label: t('profile.field.engagement'), value: enumText('engagement', values.engagementLevel), why: why.engagement },
     { key: 'claims', label: t('profile.field.claims'), value: t('profile.claimsValue', { total: values.claimCount, year: values.claimsThisYear }), why: why.claims },
     { key: 'nextExpiry', label: t('profile.field.nextExpiry'), value: String(values.nextExpiryDate ?? '-'), why: why.nextExpiry },
-    { key: 'completeness', label: t('profile.field.completeness'), value: <Progress percent={Number(values.completeness)} size="small" style={{ width: 160 }} />, why: why.completeness },
+    { key: 'completeness', label: t('profile.field.completeness'), value: <Progress aria-label={t('profile.field.completeness')} percent={Number(values.completeness)} size="small" style={{ width: 160 }} />, why: why.completeness },
   ];
   return (
     <div data-testid="customer-profile">

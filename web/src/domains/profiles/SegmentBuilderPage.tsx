@@ -3,17 +3,20 @@ import { insuranceTypes } from '@insure/model/enums/insurance';
 import type { EnumOption } from '@insure/model/field';
 import { getEntity } from '@insure/model/registry';
 import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Alert, App, Button, Card, Col, Input, InputNumber, Row, Select, Space, Statistic, Table, Tag, Typography } from 'antd';
+import { Alert, App, Button, Card, Col, DatePicker, Input, InputNumber, Row, Select, Space, Statistic, Table, Tag, Typography } from 'antd';
+import dayjs from 'dayjs';
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { useMe } from '../../app/AuthProvider.tsx';
+import { hasPermission } from '../../app/auth-api.ts';
 import { errorMessage } from '../../app/error-message.ts';
 import { labelOf } from '../../app/i18n.ts';
 import { usePageTitle } from '../../app/use-page-title.ts';
 import { entityApi } from '../../entity/entity-api.ts';
 import { entityQueryKey } from '../../entity/entity-query-keys.ts';
 import { type Condition, type ConditionField, type ConditionGroup, isGroup, profileApi } from './profile-api.ts';
+import { SegmentOpportunitiesDialog } from './SegmentOpportunitiesDialog.tsx';
 
 const segmentEntity = getEntity('customerSegment');
 const tagEntity = getEntity('customerTag');
@@ -55,8 +58,10 @@ function complete(group: ConditionGroup): boolean {
   return group.items.every((item) => (isGroup(item) ? complete(item) : noValue.has(item.op) || (item.value !== undefined && item.value !== null && item.value !== '' && (!Array.isArray(item.value) || item.value.length > 0))));
 }
 
-function ValueInput({ field, kind, condition, onChange }: { field: string; kind: string; condition: Condition; onChange: (value: Condition['value']) => void }) {
+function ValueInput({ meta, condition, onChange }: { meta: ConditionField | undefined; condition: Condition; onChange: (value: Condition['value']) => void }) {
   const { t, i18n } = useTranslation();
+  const field = condition.field;
+  const kind = meta?.kind ?? 'text';
   const refEntity = kind === 'tag' ? tagEntity : kind === 'group' ? groupEntity : null;
   const refs = useQuery({ queryKey: entityQueryKey(refEntity ?? tagEntity, 'options-all'), queryFn: ({ signal }) => entityApi.options(refEntity!, {}, signal), enabled: !!refEntity });
   if (noValue.has(condition.op)) return null;
@@ -74,7 +79,8 @@ function ValueInput({ field, kind, condition, onChange }: { field: string; kind:
       />
     );
   }
-  const choices = choicesFor(field);
+  // A custom select offers its admin-defined options (stored as written, so label = value).
+  const choices: Choice[] | undefined = meta?.options ? meta.options.map((option) => ({ value: option, label: { zh: option, en: option } })) : choicesFor(field);
   if (choices) {
     return (
       <Select
@@ -101,13 +107,38 @@ function ValueInput({ field, kind, condition, onChange }: { field: string; kind:
   if (kind === 'number' || kind === 'money' || ['withinNextDays', 'withinLastDays', 'olderThanDays'].includes(condition.op)) {
     return <InputNumber style={{ width: 140 }} value={condition.value as number | undefined} onChange={(value) => onChange(value === null ? undefined : Number(value))} addonAfter={['withinNextDays', 'withinLastDays', 'olderThanDays'].includes(condition.op) ? t('segment.days') : undefined} data-testid="segment-value" />;
   }
-  return <Input style={{ width: 180 }} value={(condition.value as string | undefined) ?? ''} placeholder={kind === 'date' ? 'YYYY-MM-DD' : undefined} onChange={(event) => onChange(event.target.value)} data-testid="segment-value" />;
+  if (kind === 'date') {
+    const day = typeof condition.value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(condition.value) ? dayjs(condition.value) : null;
+    return <DatePicker value={day} onChange={(value) => onChange(value ? value.format('YYYY-MM-DD') : undefined)} data-testid="segment-value" />;
+  }
+  return <Input style={{ width: 180 }} value={(condition.value as string | undefined) ?? ''} onChange={(event) => onChange(event.target.value)} data-testid="segment-value" />;
+}
+
+const fieldGroups = ['profile', 'customer', 'tag', 'group', 'custom'];
+
+/** The field picker's options, grouped: profile fields, customer fields, tags, groups, custom fields. */
+function useFieldOptions(fields: ConditionField[]) {
+  const { t, i18n } = useTranslation();
+  return useMemo(
+    () =>
+      fieldGroups
+        .map((group) => ({
+          label: t(`segment.fieldGroup.${group}`),
+          title: group,
+          options: fields
+            .filter((entry) => entry.group === group)
+            .map((entry) => ({ value: entry.field, label: entry.label ? labelOf(entry.label, i18n.language) : t(`segment.field.${entry.field}`, { defaultValue: entry.field }) })),
+        }))
+        .filter((group) => group.options.length > 0),
+    [fields, t, i18n.language],
+  );
 }
 
 function GroupEditor({ group, fields, onChange, onRemove, depth }: { group: ConditionGroup; fields: ConditionField[]; onChange: (group: ConditionGroup) => void; onRemove?: () => void; depth: number }) {
   const { t } = useTranslation();
   const replace = (index: number, item: Condition | ConditionGroup | null) => onChange({ ...group, items: item ? group.items.map((entry, at) => (at === index ? item : entry)) : group.items.filter((_entry, at) => at !== index) });
   const firstField = fields[0];
+  const fieldOptions = useFieldOptions(fields);
   return (
     <Card size="small" style={{ background: depth % 2 ? '#fafafa' : undefined }} data-testid={`segment-group-${depth}`}>
       <Space orientation="vertical" style={{ width: '100%' }}>
@@ -136,10 +167,10 @@ function GroupEditor({ group, fields, onChange, onRemove, depth }: { group: Cond
               <Select
                 showSearch
                 optionFilterProp="label"
-                style={{ width: 220 }}
+                style={{ width: 240 }}
                 value={item.field}
                 onChange={(field) => replace(index, { field, op: fields.find((entry) => entry.field === field)?.operators[0] ?? 'eq' })}
-                options={fields.map((entry) => ({ value: entry.field, label: t(`segment.field.${entry.field}`, { defaultValue: entry.field }) }))}
+                options={fieldOptions}
                 data-testid="segment-field"
               />
               <Select
@@ -149,7 +180,7 @@ function GroupEditor({ group, fields, onChange, onRemove, depth }: { group: Cond
                 options={(fields.find((entry) => entry.field === item.field)?.operators ?? []).map((op) => ({ value: op, label: t(`segment.op.${op}`) }))}
                 data-testid="segment-op"
               />
-              <ValueInput field={item.field} kind={fields.find((entry) => entry.field === item.field)?.kind ?? 'text'} condition={item} onChange={(value) => replace(index, { ...item, value })} />
+              <ValueInput meta={fields.find((entry) => entry.field === item.field)} condition={item} onChange={(value) => replace(index, { ...item, value })} />
               <Button size="small" onClick={() => replace(index, null)}>
                 {t('segment.removeCondition')}
               </Button>
@@ -185,6 +216,7 @@ export function SegmentBuilderPage() {
   const [definition, setDefinition] = useState<ConditionGroup>({ op: 'and', items: [] });
   const [debounced, setDebounced] = useState(definition);
   const [saving, setSaving] = useState(false);
+  const [opportunitiesOpen, setOpportunitiesOpen] = useState(false);
   usePageTitle(t('segment.title'));
 
   const fields = useQuery({ queryKey: ['segment-fields'], queryFn: ({ signal }) => profileApi.fields(signal), staleTime: Infinity });
@@ -235,6 +267,11 @@ export function SegmentBuilderPage() {
         </Typography.Title>
         <Space>
           <Link to="/m/customer-segments">{t('segment.savedList')}</Link>
+          {editing && saved.data && hasPermission(me, 'opportunity:create') ? (
+            <Button onClick={() => setOpportunitiesOpen(true)} data-testid="segment-opportunities">
+              {t('segmentOpportunities.action')}
+            </Button>
+          ) : null}
           <Button type="primary" loading={saving} onClick={() => void save()} data-testid="segment-save">
             {t('segment.save')}
           </Button>
@@ -274,6 +311,7 @@ export function SegmentBuilderPage() {
           />
         </Col>
       </Row>
+      {opportunitiesOpen && editing && <SegmentOpportunitiesDialog segmentId={editing} segmentName={name} open onClose={() => setOpportunitiesOpen(false)} />}
     </Card>
   );
 }

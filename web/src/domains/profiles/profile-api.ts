@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { api } from '../../app/api-client.ts';
+import { api, requestParsed } from '../../app/api-client.ts';
 import { entityQueryKey } from '../../entity/entity-query-keys.ts';
 import { customerEntity } from '../customers/customer-api.ts';
 
@@ -20,7 +20,20 @@ const profileSchema = z.looseObject({
 });
 export type CustomerProfile = z.infer<typeof profileSchema>;
 
-const fieldsSchema = z.looseObject({ fields: z.array(z.looseObject({ field: z.string(), kind: z.string(), operators: z.array(z.string()) })) });
+const fieldsSchema = z.looseObject({
+  fields: z.array(
+    z.looseObject({
+      field: z.string(),
+      /** profile, customer, tag, group or custom */
+      group: z.string().catch('profile'),
+      kind: z.string(),
+      operators: z.array(z.string()),
+      /** Custom fields carry their admin-defined label and (selects) options. */
+      label: z.looseObject({ zh: z.string(), en: z.string() }).optional(),
+      options: z.array(z.string()).optional(),
+    }),
+  ),
+});
 export type ConditionField = z.infer<typeof fieldsSchema>['fields'][number];
 
 const previewSchema = z.looseObject({
@@ -60,6 +73,53 @@ export type Suggestions = z.infer<typeof suggestionsSchema>;
 const statsSchema = z.looseObject({ accepted: z.number(), skipped: z.number(), acceptanceRate: z.number().nullable() });
 const acceptedSchema = z.looseObject({ opportunityId: z.number() });
 
+const rebuildSchema = z.looseObject({
+  state: z.string(),
+  requestedAt: z.string().nullable().catch(null),
+  startedAt: z.string().nullable().catch(null),
+  finishedAt: z.string().nullable().catch(null),
+  customers: z.number().nullable().catch(null),
+  settingsUpdatedAt: z.string().nullable().catch(null),
+  settingsUpdatedBy: z.string().nullable().catch(null),
+  nightlyAt: z.string().catch('01:45'),
+});
+export type RebuildStatus = z.infer<typeof rebuildSchema>;
+/** The settings are edited as a whole; the server checks every field (see server/src/domains/profile/settings.ts). */
+const settingsSchema = z.looseObject({}).transform((value) => value as unknown as ProfileSettings);
+export interface ProfileSettings {
+  ageBands: number[];
+  adultAge: number;
+  preRetirementAge: number;
+  retirementAge: number;
+  occupationClasses: { class: number; keywords: string[] }[];
+  riskyOccupationClass: number;
+  accidentIncomeMultiple: number;
+  incomeByBand: Record<string, number>;
+  needs: Record<string, string[]>;
+  rfm: { recencyDays: number[]; frequency: number[]; monetaryYuan: number[]; tenureYears: number[] };
+  tiers: { tier: string; minScore: number }[];
+  risk: Record<string, number>;
+  engagement: { activeDays: number; dormantDays: number };
+}
+const savedSettingsSchema = z.looseObject({ settings: settingsSchema, rebuild: rebuildSchema });
+
+export interface SegmentOpportunitiesInput {
+  productId: number;
+  stage: string;
+  owner: 'customerOwner' | 'me' | 'salesperson';
+  ownerId?: number;
+  expectedCloseDate?: string;
+  dryRun: boolean;
+}
+const segmentOpportunitiesSchema = z.looseObject({
+  members: z.number(),
+  created: z.number(),
+  skipped: z.number(),
+  skippedByReason: z.record(z.string(), z.number()),
+  opportunityIds: z.array(z.number()),
+});
+export type SegmentOpportunitiesResult = z.infer<typeof segmentOpportunitiesSchema>;
+
 export const profileApi = {
   suggestions: (id: number, signal?: AbortSignal) => api.get(suggestionsSchema, `/api/customers/${id}/suggestions`, signal),
   accept: (id: number, productId: number) => api.post(acceptedSchema, `/api/customers/${id}/suggestions/${productId}/accept`),
@@ -68,6 +128,11 @@ export const profileApi = {
   profile: (id: number, signal?: AbortSignal) => api.get(profileSchema, `/api/customers/${id}/profile`, signal),
   fields: (signal?: AbortSignal) => api.get(fieldsSchema, '/api/customer-segments/fields', signal),
   preview: (definition: ConditionGroup) => api.post(previewSchema, '/api/customer-segments/preview', { definition, limit: 20 }),
+  opportunities: (segmentId: number, input: SegmentOpportunitiesInput) => api.post(segmentOpportunitiesSchema, `/api/customer-segments/${segmentId}/opportunities`, input),
+  settings: (signal?: AbortSignal) => api.get(settingsSchema, '/api/profiles/settings', signal),
+  saveSettings: (settings: ProfileSettings, rebuild: 'now' | 'nightly') => requestParsed(savedSettingsSchema, 'PUT', `/api/profiles/settings?rebuild=${rebuild}`, { body: settings }),
+  rebuildStatus: (signal?: AbortSignal) => api.get(rebuildSchema, '/api/profiles/rebuild', signal),
+  rebuild: () => api.post(rebuildSchema, '/api/profiles/rebuild'),
 };
 
 /** Under the customer entity's key: any customer change (and policy/claim moves) refreshes it. */

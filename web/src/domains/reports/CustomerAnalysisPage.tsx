@@ -6,11 +6,12 @@ import { useTranslation } from 'react-i18next';
 import { useNavigate, useSearchParams } from 'react-router';
 import { hasPermission } from '../../app/auth-api.ts';
 import { useMe } from '../../app/AuthProvider.tsx';
-import { EChart, type EChartOption, loadChinaMap, mapProvinceName } from '../../app/EChart.tsx';
+import { EChart, type EChartOption, escapeChartText, loadChinaMap, mapProvinceName } from '../../app/EChart.tsx';
 import { errorMessage } from '../../app/error-message.ts';
 import { usePageTitle } from '../../app/use-page-title.ts';
 import { ReportFilters } from './ReportFilters.tsx';
 import { type Analysis, type AnalysisDimension, type AnalysisParams, analysisDimensionKeys, query, reportKeys, reportsApi } from './reports-api.ts';
+import { formatPercent } from '../../entity/format-value.ts';
 
 type Item = Analysis['items'][number];
 
@@ -18,7 +19,7 @@ function chartOption(dimension: AnalysisDimension, items: Item[], hasMap: boolea
   if (dimension === 'region' && hasMap) {
     const max = Math.max(1, ...items.map((item) => item.count));
     return {
-      tooltip: { trigger: 'item', formatter: (params: unknown) => { const p = params as { name: string; value?: number }; return `${p.name}: ${Number.isFinite(p.value) ? p.value : 0}`; } },
+      tooltip: { trigger: 'item', formatter: (params: unknown) => { const p = params as { name: string; value?: number }; return `${escapeChartText(p.name)}: ${Number.isFinite(p.value) ? p.value : 0}`; } },
       visualMap: { min: 0, max, left: 8, bottom: 8, calculable: true, inRange: { color: ['#e6f4ff', '#1677ff', '#003eb3'] } },
       series: [
         {
@@ -141,7 +142,7 @@ export function CustomerAnalysisPage() {
                   key: 'share',
                   title: t('analysis.share'),
                   align: 'right',
-                  render: (_value, item) => (analysis.data?.total ? `${((item.count / analysis.data.total) * 100).toFixed(1)}%` : '-'),
+                  render: (_value, item) => (analysis.data?.total ? formatPercent(item.count / analysis.data.total) : '-'),
                 },
                 {
                   key: 'drill',

@@ -34,6 +34,7 @@ export function ReportFilters({ value, onChange, allowEmptyPeriod = false }: { v
         onChange={(productType?: string) => onChange({ ...value, productType })}
         options={insuranceTypes.map((option) => ({ value: option.value, label: labelOf(option.label, i18n.language) }))}
         data-testid="report-product-type"
+        aria-label={t('reports.filters.productType')}
       />
     </Space>
   );

@@ -124,6 +124,7 @@ export function ReportsPage() {
                 onChange={(next) => update({ type: next, dimension: unsupported[next]?.includes(params.dimension) ? 'period' : params.dimension })}
                 options={reportTypeKeys.map((key) => ({ value: key, label: t(`reports.types.${key}`) }))}
                 data-testid="report-type"
+                aria-label={t('reports.reportType')}
               />
             </Space>
             <Space>

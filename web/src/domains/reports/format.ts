@@ -1,4 +1,5 @@
 import { formatYuan } from '../sales/plans-api.ts';
+import { formatNumber, formatPercent } from '../../entity/format-value.ts';
 
 export type MeasureKind = 'money' | 'count' | 'ratio' | 'score';
 
@@ -6,6 +7,6 @@ export type MeasureKind = 'money' | 'count' | 'ratio' | 'score';
 export function formatMeasure(value: number | null | undefined, kind: MeasureKind, locale: string): string {
   if (value === null || value === undefined) return '-';
   if (kind === 'money') return formatYuan(value, locale);
-  if (kind === 'ratio') return `${(value * 100).toFixed(1)}%`;
-  return new Intl.NumberFormat(locale, { maximumFractionDigits: 2 }).format(value);
+  if (kind === 'ratio') return formatPercent(value, locale);
+  return formatNumber(value, locale);
 }

@@ -9,6 +9,7 @@ import { hasPermission } from '../../app/auth-api.ts';
 import { errorMessage } from '../../app/error-message.ts';
 import { usePageTitle } from '../../app/use-page-title.ts';
 import { type StatementTotal, formatYuan, salesApi, salesKeys } from './plans-api.ts';
+import { formatDateTime } from '../../entity/format-value.ts';
 
 const kinds = ['commission', 'planBonus', 'newCustomerBonus', 'managerOverride', 'chargeback'] as const;
 
@@ -60,7 +61,7 @@ export function CommissionPage() {
           <DatePicker picker="month" allowClear={false} value={dayjs(`${period}-01`)} onChange={(value: Dayjs | null) => value && setSearchParams({ period: value.format('YYYY-MM') })} data-testid="commission-period" />
           {runStatusTag(status, t)}
           {runs.data?.items.find((item) => item.period === period)?.lastRunAt ? (
-            <Typography.Text type="secondary">{t('sales.commission.lastRun', { at: dayjs(runs.data.items.find((item) => item.period === period)!.lastRunAt).format('YYYY-MM-DD HH:mm') })}</Typography.Text>
+            <Typography.Text type="secondary">{t('sales.commission.lastRun', { at: formatDateTime(runs.data.items.find((item) => item.period === period)!.lastRunAt ?? '', undefined, false) })}</Typography.Text>
           ) : null}
         </Space>
         <Space>

@@ -6,6 +6,7 @@ import { useTranslation } from 'react-i18next';
 import { errorMessage } from '../../app/error-message.ts';
 import { usePageTitle } from '../../app/use-page-title.ts';
 import { type RankingRow, type SalesFigures, formatYuan, salesApi, salesKeys } from './plans-api.ts';
+import { formatPercent } from '../../entity/format-value.ts';
 
 type GroupBy = 'salesperson' | 'org';
 type Granularity = 'month' | 'quarter' | 'year';
@@ -26,7 +27,7 @@ export function PerformancePage() {
   const trendParams = { from, to, granularity };
   const trend = useQuery({ queryKey: salesKeys.trend(trendParams), queryFn: ({ signal }) => salesApi.trend(trendParams, signal) });
 
-  const rate = (value: number | null) => (value === null ? '-' : `${(value * 100).toFixed(1)}%`);
+  const rate = (value: number | null) => (value === null ? '-' : formatPercent(value));
   const figureColumns = <T extends SalesFigures>(): TableColumnType<T>[] => [
     { key: 'premium', title: t('sales.performance.premium'), align: 'right', render: (_value, row) => formatYuan(row.premium, i18n.language) },
     { key: 'policyCount', title: t('sales.performance.policyCount'), align: 'right', dataIndex: 'policyCount' },

@@ -9,10 +9,11 @@ import { labelOf } from '../../app/i18n.ts';
 import { usePageTitle } from '../../app/use-page-title.ts';
 import { formatMoney } from '../../entity/format-value.ts';
 import { opportunityEntity, salesApi, salesKeys, type OutcomeFigures } from './sales-api.ts';
+import { formatPercent } from '../../entity/format-value.ts';
 
 const stageField = opportunityEntity.fields.stage as EnumField;
 const sourceField = opportunityEntity.fields.source as EnumField;
-export const percent = (value: number | null | undefined) => (value === null || value === undefined ? '-' : `${(value * 100).toFixed(1)}%`);
+export const percent = (value: number | null | undefined) => (value === null || value === undefined ? '-' : formatPercent(value));
 
 /** The outcome columns shared by the breakdown tables. */
 export function outcomeColumns<T extends OutcomeFigures>(t: (key: string) => string, locale: string): TableColumnType<T>[] {

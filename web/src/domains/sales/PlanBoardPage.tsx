@@ -9,7 +9,7 @@ import { usePageTitle } from '../../app/use-page-title.ts';
 import { type MetricProgress, type PlanNode, evenTimeSplit, formatYuan, salesApi, salesKeys } from './plans-api.ts';
 
 /** A metric as a progress bar: red when behind where the elapsed time says it should be. */
-function MetricBar({ metric, money, locale }: { metric: MetricProgress; money?: boolean; locale: string }) {
+function MetricBar({ metric, money, locale, label }: { metric: MetricProgress; money?: boolean; locale: string; label: string }) {
   const { t } = useTranslation();
   const show = (value: number | null) => (value === null ? '-' : money ? formatYuan(value, locale) : String(value));
   if (metric.target === null) return <span>{show(metric.achieved)}</span>;
@@ -25,7 +25,7 @@ function MetricBar({ metric, money, locale }: { metric: MetricProgress; money?: 
       }
     >
       <div style={{ minWidth: 160 }} data-behind={metric.behind ? 'true' : 'false'}>
-        <Progress percent={Math.min(100, percent)} format={() => `${percent}%`} status={metric.behind ? 'exception' : percent >= 100 ? 'success' : 'active'} size="small" />
+        <Progress aria-label={label} percent={Math.min(100, percent)} format={() => `${percent}%`} status={metric.behind ? 'exception' : percent >= 100 ? 'success' : 'active'} size="small" />
         <Typography.Text type="secondary" style={{ fontSize: 12 }}>
           {show(metric.achieved)} / {show(metric.target)}
           {metric.levelReached ? <Tag color="green" style={{ marginLeft: 4 }}>{t(`sales.plan.level.${metric.levelReached}`)}</Tag> : null}
@@ -90,9 +90,9 @@ export function PlanBoardPage() {
         </Space>
       ),
     },
-    { key: 'premium', title: t('sales.plan.metric.premiumTarget'), render: (_value, plan) => <MetricBar metric={plan.progress.premium} money locale={i18n.language} /> },
-    { key: 'policyCount', title: t('sales.plan.metric.policyCountTarget'), render: (_value, plan) => <MetricBar metric={plan.progress.policyCount} locale={i18n.language} /> },
-    { key: 'newCustomer', title: t('sales.plan.metric.newCustomerTarget'), render: (_value, plan) => <MetricBar metric={plan.progress.newCustomer} locale={i18n.language} /> },
+    { key: 'premium', title: t('sales.plan.metric.premiumTarget'), render: (_value, plan) => <MetricBar label={t('sales.plan.metric.premiumTarget')} metric={plan.progress.premium} money locale={i18n.language} /> },
+    { key: 'policyCount', title: t('sales.plan.metric.policyCountTarget'), render: (_value, plan) => <MetricBar label={t('sales.plan.metric.policyCountTarget')} metric={plan.progress.policyCount} locale={i18n.language} /> },
+    { key: 'newCustomer', title: t('sales.plan.metric.newCustomerTarget'), render: (_value, plan) => <MetricBar label={t('sales.plan.metric.newCustomerTarget')} metric={plan.progress.newCustomer} locale={i18n.language} /> },
     {
       key: 'pending',
       title: t('sales.plan.pendingSignings'),
@@ -138,7 +138,7 @@ export function PlanBoardPage() {
           <Typography.Title level={5} style={{ margin: 0 }}>
             {t('sales.plan.title')}
           </Typography.Title>
-          <Select value={year} onChange={setYear} options={[thisYear - 2, thisYear - 1, thisYear, thisYear + 1].map((value) => ({ value, label: String(value) }))} data-testid="plan-year" />
+          <Select value={year} onChange={setYear} options={[thisYear - 2, thisYear - 1, thisYear, thisYear + 1].map((value) => ({ value, label: String(value) }))} data-testid="plan-year" aria-label={t('sales.plan.year')} />
         </Space>
       </div>
       <Table<PlanNode>

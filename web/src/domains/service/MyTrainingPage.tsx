@@ -7,6 +7,7 @@ import { labelOf } from '../../app/i18n.ts';
 import { usePageTitle } from '../../app/use-page-title.ts';
 import { getEntity } from '@insure/model/registry';
 import { enrolmentEntity, serviceApi, serviceKeys } from './service-api.ts';
+import { formatDateTime } from '../../entity/format-value.ts';
 
 const qualificationEntity = getEntity('qualification');
 const sessionEntity = getEntity('trainingSession');
@@ -14,9 +15,9 @@ const sessionEntity = getEntity('trainingSession');
 const when = (start: string | null, end: string | null) => {
   if (!start) return '-';
   const from = dayjs(start);
-  if (!end) return from.format('YYYY-MM-DD HH:mm');
+  if (!end) return formatDateTime(start, undefined, false);
   const to = dayjs(end);
-  return `${from.format('YYYY-MM-DD HH:mm')} – ${to.format(to.isSame(from, 'day') ? 'HH:mm' : 'YYYY-MM-DD HH:mm')}`;
+  return `${formatDateTime(start, undefined, false)} – ${to.isSame(from, 'day') ? to.format('HH:mm') : formatDateTime(end, undefined, false)}`;
 };
 const optionLabel = (options: { value: string; label: { zh: string; en: string }; color?: string }[], value: unknown, locale: string) => {
   const option = options.find((candidate) => candidate.value === value);

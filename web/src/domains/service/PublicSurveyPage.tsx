@@ -1,11 +1,11 @@
 import { useQuery } from '@tanstack/react-query';
 import { Card, Result, Skeleton, Typography } from 'antd';
-import dayjs from 'dayjs';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useParams } from 'react-router';
 import { serviceApi } from './service-api.ts';
 import { SurveyForm } from './SurveyForm.tsx';
+import { formatDateTime } from '../../entity/format-value.ts';
 
 /**
  * 回访 answer page behind a one-time link: no login, no menu, sized for a phone. It shows the questions
@@ -27,7 +27,7 @@ export function PublicSurveyPage() {
         <Typography.Title level={4} style={{ marginTop: 0 }} data-testid="survey-title">
           {survey.data.title}
         </Typography.Title>
-        <Typography.Paragraph type="secondary">{t('survey.intro', { until: dayjs(survey.data.expiresAt).format('YYYY-MM-DD HH:mm') })}</Typography.Paragraph>
+        <Typography.Paragraph type="secondary">{t('survey.intro', { until: formatDateTime(survey.data.expiresAt, undefined, false) })}</Typography.Paragraph>
         <SurveyForm
           questions={survey.data.questions}
           submitLabel={t('survey.submit')}

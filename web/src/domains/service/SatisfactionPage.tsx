@@ -33,8 +33,8 @@ export function SatisfactionPage() {
       </Card>
       <Row gutter={[16, 16]}>
         <Col xs={12} md={6}><Card><Statistic title={t('satisfaction.surveys')} value={overall?.surveys ?? 0} loading={figures.isLoading} /></Card></Col>
-        <Col xs={12} md={6}><Card><Statistic title="CSAT" value={percent(overall?.csat ?? null)} loading={figures.isLoading} data-testid="overall-csat" /></Card></Col>
-        <Col xs={12} md={6}><Card><Statistic title="NPS" value={overall?.nps ?? '-'} loading={figures.isLoading} data-testid="overall-nps" /></Card></Col>
+        <Col xs={12} md={6}><Card><Statistic title={t('satisfaction.csat')} value={percent(overall?.csat ?? null)} loading={figures.isLoading} data-testid="overall-csat" /></Card></Col>
+        <Col xs={12} md={6}><Card><Statistic title={t('satisfaction.nps')} value={overall?.nps ?? '-'} loading={figures.isLoading} data-testid="overall-nps" /></Card></Col>
         <Col xs={12} md={6}><Card><Statistic title={t('satisfaction.averageRating')} value={overall?.averageRating ?? '-'} loading={figures.isLoading} /></Card></Col>
       </Row>
       <Card>

@@ -83,7 +83,7 @@ export const serviceApi = {
   satisfaction: (groupBy: SatisfactionGroupBy, from: string | undefined, to: string | undefined, signal?: AbortSignal) =>
     api.get(satisfactionSchema, `/api/surveys/satisfaction?groupBy=${groupBy}${from ? `&from=${from}` : ''}${to ? `&to=${to}` : ''}`, signal),
   campaignResults: (id: number, signal?: AbortSignal) => api.get(campaignResultsSchema, `/api/campaigns/${id}/results`, signal),
-  inviteAudience: (id: number) => api.post(z.looseObject({ added: z.number() }), `/api/campaigns/${id}/participants/from-audience`),
+  inviteAudience: (id: number, segmentId?: number) => api.post(z.looseObject({ added: z.number() }), `/api/campaigns/${id}/participants/from-audience`, segmentId ? { segmentId } : undefined),
   myTraining: (signal?: AbortSignal) => api.get(myTrainingSchema, '/api/training/mine', signal),
 };
 

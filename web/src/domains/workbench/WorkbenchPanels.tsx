@@ -100,7 +100,7 @@ export function WorkbenchPanels() {
                     {t(`workbench.plan.${metric}`)}: {metric === 'premium' ? formatYuan(plan[metric].achieved, i18n.language) : plan[metric].achieved}
                     {plan[metric].target !== null && ` / ${metric === 'premium' ? formatYuan(plan[metric].target!, i18n.language) : plan[metric].target}`}
                   </Typography.Text>
-                  <Progress percent={Math.min(100, plan[metric].percent ?? 0)} format={() => (plan[metric].percent === null ? '-' : `${plan[metric].percent}%`)} size="small" />
+                  <Progress aria-label={t(`workbench.plan.${metric}`)} percent={Math.min(100, plan[metric].percent ?? 0)} format={() => (plan[metric].percent === null ? '-' : `${plan[metric].percent}%`)} size="small" />
                 </div>
               ))}
             </Space>
