@@ -8,7 +8,7 @@ import { inTransaction, parseInput, requireActor, requirePermission } from '../p
 import { reasonMessage } from '../platform/i18n.ts';
 import { withBulkWriteCache } from '../db/database.ts';
 import type { Services } from './context.ts';
-import { importTemplate, type ImportProblem, parseImport } from './import.ts';
+import { importTemplate, type ImportProblem, parseImport, UnreadableImportFile } from './import.ts';
 import { customFieldsFor } from './custom-fields.ts';
 import { audit, createRecord } from './write.ts';
 import { canCreateInBatch, createRecords } from './write-batch.ts';
@@ -46,7 +46,9 @@ export function registerImportRoutes(app: FastifyInstance, services: Services, e
     const actor = requirePermission(request, `${entity.name}:import`);
     const { dryRun } = parseInput(importQuery, request.query);
     if (!Buffer.isBuffer(request.body)) throw new AppError('UNSUPPORTED_MEDIA_TYPE');
-    const { inputs, problems } = await parseImport(services, entity, actor, request.body).catch(() => {
+    const { inputs, problems } = await parseImport(services, entity, actor, request.body).catch((error: unknown) => {
+      if (!(error instanceof UnreadableImportFile)) throw error;
+      request.log.info({ reason: String((error.cause as Error | undefined)?.message ?? error.cause).slice(0, 200) }, 'import file unreadable');
       throw new AppError('IMPORT_INVALID', { total: 1, problems: [{ row: 0, column: '', reason: 'unreadable_file' }] });
     });
     if (problems.length) await failWithReport(services, problems, actor.locale);

@@ -1,10 +1,11 @@
-import { Readable } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { createSchema } from '@insure/model/derive/zod';
 import type { Entity } from '@insure/model/entity';
 import { blindIndexedKinds, columnName, isEnumField, isRefField, type Field } from '@insure/model/field';
 import { getEntity } from '@insure/model/registry';
 import ExcelJS from 'exceljs';
+import JSZip from 'jszip';
 import { sql } from 'kysely';
 import type { Actor } from '../platform/access/actor.ts';
 import { zodToAppError } from '../platform/validation.ts';
@@ -147,23 +148,58 @@ async function* wholeCharacters(chunks: AsyncIterable<Buffer | string>): AsyncGe
 }
 
 interface ReaderInternals {
-  _parseWorksheet(iterator: AsyncIterable<Buffer | string>, sheetNo: string): unknown;
-  _parseSharedStrings(entry: NodeJS.ReadableStream): unknown;
+  model?: { sheets?: { rId: string }[] };
+  workbookRels?: { Id: string; Target: string }[];
+  _parseRels(entry: NodeJS.ReadableStream): Promise<void>;
+  _parseWorkbook(entry: NodeJS.ReadableStream): Promise<void>;
+  _parseSharedStrings(entry: NodeJS.ReadableStream): AsyncIterable<unknown>;
+  _parseWorksheet(iterator: AsyncIterable<string>, sheetNo: string): Iterable<{ value: AsyncIterable<ExcelJS.Row> }>;
 }
 
 /**
- * ExcelJS's streaming reader (4.4) decodes each decompressed chunk of a sheet or of the shared strings on
- * its own, so a Chinese character cut between two chunks came out as two replacement characters: in a
- * large file some cells were refused as invalid or, worse, free text was imported garbled. Its sheet and
- * shared-string parsers accept text chunks, so they are handed whole characters instead.
+ * The rows of the workbook's first sheet, streamed. ExcelJS's own streaming reader (4.4) takes the archive's
+ * entries from unzipper, which announces the end of the archive when its input is consumed even while entries
+ * it has parsed are still waiting to be handed over: under load the last ones (workbook.xml among them) were
+ * lost and a valid file was refused as unreadable now and then. Here JSZip reads the archive's directory from
+ * the upload (already in memory) and ExcelJS's part parsers get the parts in the order they need them
+ * (relations, workbook, shared strings, then the sheet, decompressed as a stream). Those parsers also decoded
+ * each decompressed chunk on its own, garbling a Chinese character cut between two chunks, so they are handed
+ * whole characters.
  */
-function utf8SafeReader(reader: ExcelJS.stream.xlsx.WorkbookReader): ExcelJS.stream.xlsx.WorkbookReader {
-  const internals = reader as unknown as ReaderInternals;
-  const parseWorksheet = internals._parseWorksheet.bind(reader);
-  const parseSharedStrings = internals._parseSharedStrings.bind(reader);
-  internals._parseWorksheet = (iterator, sheetNo) => parseWorksheet(wholeCharacters(iterator), sheetNo);
-  internals._parseSharedStrings = (entry) => parseSharedStrings(Readable.from(wholeCharacters(entry as AsyncIterable<Buffer>)));
-  return reader;
+async function* firstSheetRows(file: Buffer): AsyncGenerator<ExcelJS.Row> {
+  const zip = await JSZip.loadAsync(file);
+  const part = (name: string) => {
+    const entry = zip.file(name);
+    if (!entry) return null;
+    const stream = new PassThrough();
+    entry
+      .nodeStream('nodebuffer')
+      .on('error', (error) => stream.destroy(error))
+      .pipe(stream);
+    return stream;
+  };
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from([]), { worksheets: 'emit', sharedStrings: 'cache', styles: 'ignore', hyperlinks: 'ignore' }) as unknown as ReaderInternals;
+  const relations = part('xl/_rels/workbook.xml.rels');
+  const workbook = part('xl/workbook.xml');
+  if (!relations || !workbook) throw new Error('not an xlsx workbook');
+  await reader._parseRels(relations);
+  await reader._parseWorkbook(workbook);
+  const sharedStrings = part('xl/sharedStrings.xml');
+  if (sharedStrings) for await (const _ of reader._parseSharedStrings(Readable.from(wholeCharacters(sharedStrings)))); // kept by the reader
+  const firstSheet = reader.model?.sheets?.[0];
+  const target = reader.workbookRels?.find((relation) => relation.Id === firstSheet?.rId)?.Target;
+  if (!target) return;
+  const sheetPath = target.startsWith('/') ? target.slice(1) : `xl/${target}`;
+  const sheet = part(sheetPath);
+  if (!sheet) throw new Error(`missing ${sheetPath}`);
+  for (const { value: rows } of reader._parseWorksheet(wholeCharacters(sheet), /sheet(\d+)\.xml$/.exec(sheetPath)?.[1] ?? '1')) yield* rows;
+}
+
+/** The upload is not an xlsx the reader understands (a database failure while checking rows is not this). */
+export class UnreadableImportFile extends Error {
+  constructor(cause: unknown) {
+    super('unreadable_file', { cause });
+  }
 }
 
 /**
@@ -181,12 +217,10 @@ export async function parseImport(services: Services, entity: Entity, actor: Act
   const problems: ImportProblem[] = [];
   const inputs: { row: number; input: Record<string, unknown> }[] = [];
   let columns: ([string, Field] | undefined)[] = [];
-  const reader = utf8SafeReader(new ExcelJS.stream.xlsx.WorkbookReader(Readable.from(file), { worksheets: 'emit', sharedStrings: 'cache', styles: 'ignore', hyperlinks: 'ignore' }));
   let sheetSeen = false;
-  for await (const worksheet of reader) {
-    if (sheetSeen) break;
-    sheetSeen = true;
-    for await (const row of worksheet) {
+  try {
+    for await (const row of firstSheetRows(file)) {
+      sheetSeen = true;
       const values = (row.values as ExcelJS.CellValue[]).slice(1).map(plainCell);
       if (row.number === 1) {
         columns = values.map((header) => byHeader.get(String(header ?? '').trim().toLowerCase()));
@@ -222,6 +256,8 @@ export async function parseImport(services: Services, entity: Entity, actor: Act
         }
       } else inputs.push({ row: row.number, input: parsed.data as Record<string, unknown> });
     }
+  } catch (error) {
+    throw new UnreadableImportFile(error);
   }
   if (!sheetSeen || columns.length === 0) problems.push({ row: 1, column: '', reason: 'empty_file' });
   duplicatesWithinFile(entity, inputs, problems);
