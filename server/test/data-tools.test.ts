@@ -102,7 +102,7 @@ describe('import', () => {
     sheet.addRow(['*姓名', '*客户类别', '身份证号', '*所属机构']);
     for (let n = 0; n < 3; n++) sheet.addRow([buildCustomer({ orgId: headOrg }).name, '个人', null, 'ORG000001']);
     // Customers first in the tab order, notes second, while the notes stay sheet1.xml inside the archive.
-    workbook.worksheets.reverse().forEach((worksheet, index) => (worksheet.orderNo = index));
+    workbook.worksheets.reverse().forEach((worksheet, index) => ((worksheet as unknown as { orderNo: number }).orderNo = index));
     const file = Buffer.from(await workbook.xlsx.writeBuffer());
     const outcomes = new Map<string, number>();
     for (let round = 0; round < 20; round++) {

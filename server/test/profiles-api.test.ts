@@ -191,7 +191,7 @@ describe('a rebuild while the data changes', () => {
     const snapshot = () => rawRows(app, 'select * from customer_profiles order by customer_id');
     const live = (await rawRows<{ id: number }>(app, 'select id from customers where deleted_at is null order by id')).map((row) => Number(row.id));
     expect(live.length).toBeGreaterThan(6);
-    // Ranges of two customers (on SQLite read and computed by worker threads, four ranges handed out at once). Once
+    // Ranges of two customers (read and computed by worker threads, several ranges handed out at once). Once
     // the first range is stored, the others handed out have mostly been read already: a policy for each of their
     // customers now changes the data under them, and each write's hook stores the applicant's fresh profile.
     const changed = live.filter((id) => id < live[0]! + 8);

@@ -194,8 +194,28 @@ export async function refreshProfiles(db: DB, dialect: Dialect, customerIds: Ite
   for (let start = 0; start < ids.length; start += 2000) await refreshSlice(db, dialect, { ids: ids.slice(start, start + 2000) }, settings, now);
 }
 
-/** Connections a PostgreSQL rebuild uses at once (of the pool's 10, so requests keep being served meanwhile). */
-const rebuildConnections = 3;
+/** Threads (each with its own connection) a PostgreSQL rebuild uses at once, beside the app's pool of 10. */
+const postgresRebuildThreads = 3;
+
+/**
+ * One range of a PostgreSQL rebuild in its own transaction. Repeatable read, so a change committed by a request
+ * (whose hook stored the fresh profile) after this range's inputs were read makes this range's write of that
+ * profile fail (serialization failure, or a duplicate key when both inserted it) instead of overwriting it with
+ * what was computed from the older data: the range is then done again.
+ */
+export async function refreshRangeOnPostgres(db: DB, range: Range, settings: ProfileSettings, now: Date): Promise<number> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await db
+        .transaction()
+        .setIsolationLevel('repeatable read')
+        .execute((trx) => refreshSlice(trx, 'postgres', range, settings, now));
+    } catch (error) {
+      const code = (error as { code?: string }).code;
+      if (attempt >= 5 || !(code === '40001' || code === '40P01' || code === '23505')) throw error;
+    }
+  }
+}
 
 /** Every customer's profile, in id ranges of `batch`, each range in its own transaction; `onProgress` runs after each range (awaited). */
 export async function rebuildAllProfiles(services: Services, batch = 5000, onProgress?: (done: number) => void | Promise<void>): Promise<{ customers: number }> {
@@ -208,33 +228,70 @@ export async function rebuildAllProfiles(services: Services, batch = 5000, onPro
   for (let from = Number(bounds.lo); from <= Number(bounds.hi); from += batch) ranges.push({ from, to: from + batch - 1 });
   let customers: number;
   if (sqlite && !sqlite.memory && ranges.length > 2) customers = await rebuildSqliteInWorkers(services, ranges, settings, now, onProgress);
+  else if (dialect === 'postgres' && services.config.DATABASE_URL && ranges.length > 2) customers = await rebuildPostgresInWorkers(services, ranges, settings, now, onProgress);
   else {
-    // Ranges touch disjoint rows, so PostgreSQL (which writes concurrently, unlike SQLite) runs several at once, each in
-    // its own transaction on its own connection: the database works on one range while this process computes another.
-    let done = 0;
-    let failed = false;
-    const worker = async () => {
-      for (let range = ranges.shift(); range && !failed; range = ranges.shift()) {
-        try {
-          // (not `done += await …`: that reads `done` before the wait and loses the other connections' ranges)
-          const refreshed = await db.transaction().execute((trx) => refreshSlice(trx, dialect, range, settings, now));
-          done += refreshed;
-        } catch (error) {
-          failed = true; // the other connections finish the range they are on and take no more
-          throw error;
-        }
-        await onProgress?.(done);
-      }
-    };
-    const outcomes = await Promise.allSettled(Array.from({ length: dialect === 'postgres' ? rebuildConnections : 1 }, worker));
-    const failure = outcomes.find((outcome) => outcome.status === 'rejected');
-    if (failure) throw failure.reason;
-    customers = done;
+    customers = 0;
+    for (const range of ranges) {
+      customers += dialect === 'postgres' ? await refreshRangeOnPostgres(db, range, settings, now) : await db.transaction().execute((trx) => refreshSlice(trx, dialect, range, settings, now));
+      await onProgress?.(customers);
+    }
   }
   // Fresh statistics for the segment counts' plans (autovacuum would get there later; until then PostgreSQL took a
   // condition matching 636k profiles for one matching 8k).
   if (dialect === 'postgres') await sql`analyze customer_profiles, customer_tag_assignments`.execute(db);
   return { customers };
+}
+
+/**
+ * The PostgreSQL rebuild on worker threads, each reading, computing and writing whole ranges on its own connection
+ * (PostgreSQL takes concurrent writers; reading rows into objects and computing is most of the time, and one
+ * thread was the limit: 113 s for a million customers). The generations of the written tables are raised here as
+ * each range is done, so caches (and other nodes) learn of it as if the writes were this thread's.
+ */
+async function rebuildPostgresInWorkers(services: Services, ranges: Range[], settings: ProfileSettings, now: Date, onProgress?: (done: number) => void | Promise<void>): Promise<number> {
+  const threads = Array.from({ length: Math.min(postgresRebuildThreads, ranges.length) }, () =>
+    startWorker(import.meta.url, 'rebuild-worker', { dialect: 'postgres', url: services.config.DATABASE_URL, settings, now: now.toISOString() }),
+  );
+  let done = 0;
+  try {
+    return await new Promise<number>((resolve, reject) => {
+      let next = 0;
+      let finished = 0;
+      let failed = false;
+      let progress = Promise.resolve();
+      const fail = (error: unknown) => {
+        if (failed) return;
+        failed = true;
+        reject(error instanceof Error ? error : new Error(String(error)));
+      };
+      const handOut = (thread: Worker) => {
+        if (next < ranges.length && !failed) thread.postMessage({ id: next, ...ranges[next++]! });
+      };
+      for (const thread of threads) {
+        thread.on('message', (message: { id: number; count?: number; error?: string }) => {
+          if (message.error !== undefined) return fail(new Error(`profile rebuild worker: ${message.error}`));
+          services.database.changes.bump(['customer_profiles', 'customer_tag_assignments']);
+          done += message.count!;
+          finished++;
+          handOut(thread);
+          const reached = done;
+          progress = progress
+            .then(() => onProgress?.(reached))
+            .then(() => {
+              if (finished === ranges.length) resolve(done);
+            })
+            .catch(fail);
+        });
+        thread.on('error', fail);
+        thread.on('exit', (code) => {
+          if (code !== 0 && finished < ranges.length) fail(new Error(`profile rebuild worker exited with code ${code}`));
+        });
+        handOut(thread);
+      }
+    });
+  } finally {
+    await Promise.all(threads.map((thread) => thread.terminate()));
+  }
 }
 
 type Range = { from: number; to: number };
@@ -257,7 +314,7 @@ async function rebuildSqliteInWorkers(services: Services, ranges: Range[], setti
   const sqlite = services.database.sqlite!;
   const stamp = () => `${changes.stamp(inputTables)}/${sqlite.pragma('data_version', { simple: true })}`;
   const threads = Array.from({ length: Math.min(rebuildThreads, Math.ceil(ranges.length / 2)) }, () =>
-    startWorker(import.meta.url, 'rebuild-worker', { file: sqlite.name, settings, now: now.toISOString() }),
+    startWorker(import.meta.url, 'rebuild-worker', { dialect: 'sqlite', file: sqlite.name, settings, now: now.toISOString() }),
   );
   let done = 0;
   try {
