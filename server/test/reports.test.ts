@@ -233,8 +233,16 @@ describe('customer analysis', () => {
     const satisfaction = await get(users.managerX, '/api/customer-analysis?dimension=satisfaction');
     const count = (key: string) => satisfaction.items.find((item: any) => item.key === key).count;
     expect([count('high'), count('low'), count('none')]).toEqual([1, 1, 0]);
-    const intent = await get(users.managerX, '/api/customer-analysis?dimension=intent');
-    expect(intent.items.find((item: any) => item.key === 'none').count).toBe(2);
+    const intentOf = async () => Object.fromEntries((await get(users.managerX, '/api/customer-analysis?dimension=intent')).items.map((item: any) => [item.key, item.count]));
+    expect(await intentOf()).toEqual({ high: 0, medium: 0, low: 0, unrated: 0, none: 2 });
+    // The highest attention among a customer's open opportunities; Y's customer is outside branch X.
+    const opportunity = async (customerId: number, attention: string | null, orgId: number, ownerId: number) =>
+      expectStatus(await admin.request('POST', '/api/opportunities', { title: `意向-${attention}`, customerId, ownerId, orgId, ...(attention ? { attention } : {}) }), 201, 'opportunity');
+    await opportunity(customers.a, 'high', branchX, people.a);
+    await opportunity(customers.b, 'medium', branchX, people.b);
+    await opportunity(customers.b, null, branchX, people.b);
+    await opportunity(customers.y, 'low', branchY, people.y);
+    expect(await intentOf()).toEqual({ high: 1, medium: 1, low: 0, unrated: 0, none: 0 });
     const lifeHolders = await get(admin, '/api/customer-analysis?dimension=region&productType=life');
     expect(lifeHolders.total).toBe(2);
     expect(lifeHolders.items.every((item: any) => item.drill === null)).toBe(true);

@@ -34,6 +34,10 @@ export const customer = defineEntity({
     // Reports by region look up each record's customer for the province: through this index (~30 MB at 1M) instead
     // of the customers table (2.5 GB), a year of policies by region took 1 s instead of 170 s with a cold cache.
     { name: 'region', fields: ['id', 'province'] },
+    // 客户分析 by age and by occupation read one column of every customer in scope: from these (~35 MB each at 1M)
+    // instead of the table (2.5 GB), the age structure took 11 s with a cold cache on SQLite.
+    { name: 'by_birth_date', fields: ['birthDate', 'deletedAt', 'orgId', 'ownerId'] },
+    { name: 'by_occupation', fields: ['occupation', 'deletedAt', 'orgId', 'ownerId'] },
   ],
   related: [
     { entity: 'policy', field: 'applicantId', label: { zh: '投保保单', en: 'Policies (applicant)' } },
