@@ -252,42 +252,61 @@ async function rebuildPostgresInWorkers(services: Services, ranges: Range[], set
   const threads = Array.from({ length: Math.min(postgresRebuildThreads, ranges.length) }, () =>
     startWorker(import.meta.url, 'rebuild-worker', { dialect: 'postgres', url: services.config.DATABASE_URL, settings, now: now.toISOString() }),
   );
-  let done = 0;
+  return driveThreads<number>(threads, (run) => {
+    let next = 0;
+    let finished = 0;
+    let done = 0;
+    let progress = Promise.resolve();
+    const handOut = (thread: Worker) => {
+      if (next < ranges.length && !run.settled()) thread.postMessage({ id: next, ...ranges[next++]! });
+    };
+    for (const thread of threads) {
+      thread.on('message', (message: { id: number; count?: number; error?: string }) => {
+        if (message.error !== undefined) return run.fail(new Error(`profile rebuild worker: ${message.error}`));
+        services.database.changes.bump(['customer_profiles', 'customer_tag_assignments']);
+        done += message.count!;
+        finished++;
+        handOut(thread);
+        const reached = done;
+        progress = progress
+          .then(() => onProgress?.(reached))
+          .then(() => {
+            if (finished === ranges.length) run.resolve(done);
+          })
+          .catch(run.fail);
+      });
+      handOut(thread);
+    }
+  });
+}
+
+/**
+ * Runs `start` (which hands work to the threads and settles the run) until it resolves or fails; a thread's error
+ * or early exit fails it. The threads are ended either way.
+ */
+async function driveThreads<T>(threads: Worker[], start: (run: { resolve(value: T): void; fail(error: unknown): void; settled(): boolean }) => void): Promise<T> {
+  let settled = false;
   try {
-    return await new Promise<number>((resolve, reject) => {
-      let next = 0;
-      let finished = 0;
-      let failed = false;
-      let progress = Promise.resolve();
-      const fail = (error: unknown) => {
-        if (failed) return;
-        failed = true;
-        reject(error instanceof Error ? error : new Error(String(error)));
-      };
-      const handOut = (thread: Worker) => {
-        if (next < ranges.length && !failed) thread.postMessage({ id: next, ...ranges[next++]! });
+    return await new Promise<T>((resolve, reject) => {
+      const run = {
+        resolve: (value: T) => {
+          settled = true;
+          resolve(value);
+        },
+        fail: (error: unknown) => {
+          if (settled) return;
+          settled = true;
+          reject(error instanceof Error ? error : new Error(String(error)));
+        },
+        settled: () => settled,
       };
       for (const thread of threads) {
-        thread.on('message', (message: { id: number; count?: number; error?: string }) => {
-          if (message.error !== undefined) return fail(new Error(`profile rebuild worker: ${message.error}`));
-          services.database.changes.bump(['customer_profiles', 'customer_tag_assignments']);
-          done += message.count!;
-          finished++;
-          handOut(thread);
-          const reached = done;
-          progress = progress
-            .then(() => onProgress?.(reached))
-            .then(() => {
-              if (finished === ranges.length) resolve(done);
-            })
-            .catch(fail);
-        });
-        thread.on('error', fail);
+        thread.on('error', run.fail);
         thread.on('exit', (code) => {
-          if (code !== 0 && finished < ranges.length) fail(new Error(`profile rebuild worker exited with code ${code}`));
+          if (code !== 0) run.fail(new Error(`profile rebuild worker exited with code ${code}`));
         });
-        handOut(thread);
       }
+      start(run);
     });
   } finally {
     await Promise.all(threads.map((thread) => thread.terminate()));
@@ -316,62 +335,48 @@ async function rebuildSqliteInWorkers(services: Services, ranges: Range[], setti
   const threads = Array.from({ length: Math.min(rebuildThreads, Math.ceil(ranges.length / 2)) }, () =>
     startWorker(import.meta.url, 'rebuild-worker', { dialect: 'sqlite', file: sqlite.name, settings, now: now.toISOString() }),
   );
-  let done = 0;
-  try {
-    return await new Promise<number>((resolve, reject) => {
-      const handedOut = new Map<number, { range: Range; stamp: string }>();
-      let next = 0;
-      let stored = 0;
-      let failed = false;
-      let writes = Promise.resolve();
-      const fail = (error: unknown) => {
-        if (failed) return;
-        failed = true;
-        reject(error instanceof Error ? error : new Error(String(error)));
-      };
-      const handOut = (thread: Worker) => {
-        if (next >= ranges.length || failed) return;
-        const id = next++;
-        handedOut.set(id, { range: ranges[id]!, stamp: stamp() });
-        thread.postMessage({ id, ...ranges[id]! });
-      };
-      // Ranges are stored in id order (a table filled in key order keeps its pages full: the segment counts read fewer).
-      const computed = new Map<number, { rows: Row[]; thread: Worker }>();
-      const drain = async () => {
-        for (let ready = computed.get(stored); ready && !failed; ready = computed.get(stored)) {
-          computed.delete(stored);
-          const { range, stamp: before } = handedOut.get(stored)!;
-          handedOut.delete(stored);
-          const count = await db.transaction().execute(async (trx) => {
-            // The write lock first: from here on nothing else commits until this transaction ends.
-            await sql`delete from customer_profiles where 0`.execute(trx);
-            const rows = stamp() === before ? ready.rows : await computeSliceRows(trx, dialect, range, settings, now);
-            return storeSlice(trx, dialect, range, rows, now);
-          });
-          done += count;
-          await onProgress?.(done);
-          if (++stored === ranges.length) return resolve(done);
-          // The next range goes out once one is stored, so at most two per thread are in hand or waiting in memory.
-          handOut(ready.thread);
-        }
-      };
-      for (const thread of threads) {
-        thread.on('message', (message: { id: number; rows?: Row[]; error?: string }) => {
-          if (message.error !== undefined) return fail(new Error(`profile rebuild worker: ${message.error}`));
-          computed.set(message.id, { rows: message.rows!, thread });
-          writes = writes.then(drain).catch(fail);
+  return driveThreads<number>(threads, (run) => {
+    const handedOut = new Map<number, { range: Range; stamp: string }>();
+    let next = 0;
+    let stored = 0;
+    let done = 0;
+    let writes = Promise.resolve();
+    const handOut = (thread: Worker) => {
+      if (next >= ranges.length || run.settled()) return;
+      const id = next++;
+      handedOut.set(id, { range: ranges[id]!, stamp: stamp() });
+      thread.postMessage({ id, ...ranges[id]! });
+    };
+    // Ranges are stored in id order (a table filled in key order keeps its pages full: the segment counts read fewer).
+    const computed = new Map<number, { rows: Row[]; thread: Worker }>();
+    const drain = async () => {
+      for (let ready = computed.get(stored); ready && !run.settled(); ready = computed.get(stored)) {
+        computed.delete(stored);
+        const { range, stamp: before } = handedOut.get(stored)!;
+        handedOut.delete(stored);
+        const count = await db.transaction().execute(async (trx) => {
+          // The write lock first: from here on nothing else commits until this transaction ends.
+          await sql`delete from customer_profiles where 0`.execute(trx);
+          const rows = stamp() === before ? ready.rows : await computeSliceRows(trx, dialect, range, settings, now);
+          return storeSlice(trx, dialect, range, rows, now);
         });
-        thread.on('error', fail);
-        thread.on('exit', (code) => {
-          if (code !== 0 && stored < ranges.length) fail(new Error(`profile rebuild worker exited with code ${code}`));
-        });
-        handOut(thread);
-        handOut(thread);
+        done += count;
+        await onProgress?.(done);
+        if (++stored === ranges.length) return run.resolve(done);
+        // The next range goes out once one is stored, so at most two per thread are in hand or waiting in memory.
+        handOut(ready.thread);
       }
-    });
-  } finally {
-    await Promise.all(threads.map((thread) => thread.terminate()));
-  }
+    };
+    for (const thread of threads) {
+      thread.on('message', (message: { id: number; rows?: Row[]; error?: string }) => {
+        if (message.error !== undefined) return run.fail(new Error(`profile rebuild worker: ${message.error}`));
+        computed.set(message.id, { rows: message.rows!, thread });
+        writes = writes.then(drain).catch(run.fail);
+      });
+      handOut(thread);
+      handOut(thread);
+    }
+  });
 }
 
 interface RuleTag {
