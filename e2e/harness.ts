@@ -96,7 +96,8 @@ export async function choose(page: Page, testId: string, text: string, multiple 
   const pick = async () => {
     await select.click();
     await page.keyboard.type(text);
-    await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: text }).first().click();
+    // A short wait for the option: if the list closed or was replaced under a busy machine, the next attempt reopens it.
+    await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: text }).first().click({ timeout: 10_000 }).catch(() => undefined);
   };
   if (multiple) {
     await pick();
@@ -129,7 +130,7 @@ export async function quietShot(page: Page, name: string): Promise<void> {
 /** Matches the response to a POST whose URL contains `suffix`, for page.waitForResponse. */
 export const posted = (suffix: string) => (response: Response) => response.url().includes(suffix) && response.request().method() === 'POST';
 
-async function pollUntil(check: () => Promise<boolean>, timeoutMs: number): Promise<boolean> {
+export async function pollUntil(check: () => Promise<boolean>, timeoutMs: number): Promise<boolean> {
   for (const started = Date.now(); Date.now() - started < timeoutMs; await new Promise((resolve) => setTimeout(resolve, 100))) {
     if (await check()) return true;
   }
@@ -144,7 +145,8 @@ export async function switchLanguage(page: Page, label: string, lang: string): P
   const shown = () => page.evaluate(() => document.documentElement.lang).then((current) => current === lang);
   for (let attempt = 1; attempt <= 3 && !(await shown()); attempt += 1) {
     await page.getByTestId('language-switch').click();
-    await page.locator('.ant-dropdown:visible .ant-dropdown-menu-item', { hasText: label }).click();
+    // The menu can close again before the item is clicked (seen on a busy machine): then the next attempt reopens it.
+    await page.locator('.ant-dropdown:visible .ant-dropdown-menu-item', { hasText: label }).click({ timeout: 10_000 }).catch(() => undefined);
     if (await pollUntil(shown, 5_000)) break;
   }
   await expect.poll(shown, { message: `the page is in ${lang}` }).toBe(true);

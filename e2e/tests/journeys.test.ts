@@ -178,9 +178,7 @@ describe('journeys across the product', () => {
     await page.goto(`${harness.baseUrl}/segments/builder`);
     await page.getByTestId('segment-builder').waitFor();
     await page.getByTestId('segment-add-condition').click();
-    await page.getByTestId('segment-field').click();
-    await page.keyboard.type('客户·城市');
-    await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: '客户·城市' }).first().click();
+    await choose(page, 'segment-field', '客户·城市');
     const op = page.getByTestId('segment-op');
     if (!(await op.innerText()).includes('等于')) {
       await op.click();

@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedScale } from '@insure/server/src/seed/scale.ts';
-import { adminPassword, artifacts, type Harness, signIn, startHarness } from '../harness.ts';
+import { adminPassword, artifacts, type Harness, pollUntil, signIn, startHarness } from '../harness.ts';
 
 let harness: Harness;
 let page: Page;
@@ -61,8 +61,13 @@ describe('a list of 10,000 rows in scroll mode', () => {
   it('keeps row selection, the fixed code column and the detail drawer working in scroll mode', async () => {
     // By its code, not its place: the virtual list may still re-render the window it scrolled to.
     const row = renderedRows().filter({ hasText: last });
-    await row.locator('.ant-checkbox-input').click();
-    await expect.poll(() => page.locator('[data-testid=list-table] .ant-table-tbody-virtual .ant-table-row-selected').count()).toBe(1);
+    const selected = () => page.locator('[data-testid=list-table] .ant-table-tbody-virtual .ant-table-row-selected').count();
+    // A click landing while the window re-renders can miss the checkbox: tried again while nothing is selected.
+    for (let attempt = 1; attempt <= 3 && (await selected()) === 0; attempt += 1) {
+      await row.locator('.ant-checkbox-input').click();
+      await pollUntil(async () => (await selected()) > 0, 5_000);
+    }
+    await expect.poll(selected).toBe(1);
     await expect.poll(() => row.locator('.ant-table-cell-fix-start').count()).toBeGreaterThan(0);
     const code = await row.getByTestId('row-code').innerText();
     await row.getByTestId('row-code').click();
