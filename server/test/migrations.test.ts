@@ -58,6 +58,22 @@ describe('migrations', () => {
       }
     });
 
+    it('keep no plain one-column index that another index of the table already leads with (each insert would maintain both)', async () => {
+      const redundant: string[] = [];
+      for (const table of desiredSchema()) {
+        if (app.dialect !== 'sqlite') break;
+        const indexes = await rawRows<{ name: string; partial: number }>(app, `select name, partial from pragma_index_list('${table.name}')`);
+        const columnsOf = async (name: string) => (await rawRows<{ name: string; coll: string; desc: number }>(app, `select name, coll, desc from pragma_index_xinfo('${name}') where key = 1 order by seqno`)).map((row) => `${row.name} ${row.coll} ${row.desc}`);
+        const described = await Promise.all(indexes.map(async (index) => ({ ...index, columns: await columnsOf(index.name) })));
+        for (const index of described) {
+          if (index.columns.length !== 1 || index.partial || index.name.endsWith('_uq') || index.name.startsWith('sqlite_autoindex')) continue;
+          const wider = described.find((other) => other !== index && !other.partial && other.columns.length > 1 && other.columns[0] === index.columns[0]);
+          if (wider) redundant.push(`${index.name} (led by ${wider.name})`);
+        }
+      }
+      expect(redundant).toEqual([]);
+    });
+
     it('run in the test schema when on PostgreSQL', async () => {
       if (app.dialect !== 'postgres') return;
       const [row] = await rawRows<{ schema: string }>(app, 'select current_schema() as schema');

@@ -134,5 +134,15 @@ export function entityTables(entity: Entity): TableSpec[] {
       }),
     });
   }
-  return [{ name: entity.table, columns, indexes }, ...joinTables];
+  return [{ name: entity.table, columns, indexes: withoutRedundantPlainIndexes(indexes) }, ...joinTables];
+}
+
+/**
+ * A field's plain one-column index (range filters, sorts) is left out when another full index of the table leads
+ * with the same column in the same order and collation: that one answers the same ranges and sorts, and every
+ * insert would otherwise maintain both.
+ */
+function withoutRedundantPlainIndexes(indexes: IndexSpec[]): IndexSpec[] {
+  const plain = (index: IndexSpec) => index.columns.length === 1 && !index.unique && !index.where && !index.pattern;
+  return indexes.filter((index) => !(plain(index) && indexes.some((other) => other !== index && !other.where && !other.pattern && other.columns.length > 1 && other.columns[0] === index.columns[0])));
 }

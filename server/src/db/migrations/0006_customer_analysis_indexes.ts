@@ -27,5 +27,9 @@ export const change: SchemaChange = {
         ]
       }
     }
+  ],
+  "dropIndexes": [
+    "customers_birth_date_idx",
+    "opportunities_expected_close_date_idx"
   ]
 };
