@@ -3,7 +3,7 @@ import { getEntity } from '@insure/model/registry';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemContext } from '@insure/server/src/bootstrap.ts';
 import { createRecord } from '@insure/server/src/entities/write.ts';
-import { adminPassword, type Harness, shot, signIn, startHarness } from '../harness.ts';
+import { adminPassword, choose, type Harness, shot, signIn, startHarness } from '../harness.ts';
 
 let harness: Harness;
 let page: Page;
@@ -66,9 +66,7 @@ describe('customer profiles and segments in the browser', () => {
     await page.goto(`${harness.baseUrl}/segments/builder`);
     await page.getByTestId('segment-builder').waitFor();
     await page.getByTestId('segment-add-condition').click();
-    await page.getByTestId('segment-field').click();
-    await page.keyboard.type('人生阶段');
-    await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: '画像·人生阶段' }).first().click();
+    await choose(page, 'segment-field', '画像·人生阶段');
     await page.getByTestId('segment-value').click();
     await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: '有未成年子女' }).first().click();
     await page.keyboard.press('Escape');
@@ -99,9 +97,7 @@ describe('customer profiles and segments in the browser', () => {
     await shot(page, 'segment-builder-custom-field');
 
     await page.getByTestId('segment-opportunities').click();
-    await page.getByTestId('segment-opportunities-product').click();
-    await page.keyboard.type('百万医疗');
-    await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: '百万医疗E2E' }).first().click();
+    await choose(page, 'segment-opportunities-product', '百万医疗E2E');
     await page.getByTestId('segment-opportunities-count').click();
     await expect.poll(async () => page.getByTestId('segment-opportunities-counted').innerText()).toContain(`将创建 ${channelCustomers.length} 条`);
     await shot(page, 'segment-opportunities-count');

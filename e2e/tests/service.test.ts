@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemContext } from '@insure/server/src/bootstrap.ts';
 import { createSurvey, issueLink } from '@insure/server/src/domains/service/survey.service.ts';
 import { createRecord } from '@insure/server/src/entities/write.ts';
-import { adminPassword, type Harness, shot, signIn, startHarness } from '../harness.ts';
+import { adminPassword, choose, type Harness, shot, signIn, startHarness } from '../harness.ts';
 
 let harness: Harness;
 const pageErrors: string[] = [];
@@ -112,9 +112,7 @@ describe('service processes in the browser', () => {
       return (await response.json()) as Record<string, unknown>;
     };
     const assigned = await move('assign', async () => {
-      await page.getByTestId('field-teamId').click();
-      await page.keyboard.type('总公司');
-      await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: '总公司' }).first().click();
+      await choose(page, 'field-teamId', '总公司');
     });
     expect(assigned).toMatchObject({ status: 'assigned', teamId: headId });
     expect((await move('start')).status).toBe('inProgress');
